@@ -1,0 +1,168 @@
+"""Language detection by script, with simple cues inside the Latin script. Pure.
+
+The CLI contract forbids "und": the dominant script's language wins, and Latin text
+defaults to English unless clear cues for another Latin-script language are present.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Scripts counted by Unicode block: (low, high, language code).
+_RANGES: tuple[tuple[int, int, str], ...] = (
+    (0x0590, 0x05FF, "he"),
+    (0xFB1D, 0xFB4F, "he"),  # Hebrew presentation forms
+    (0x0600, 0x06FF, "ar"),
+    (0x0750, 0x077F, "ar"),
+    (0xFB50, 0xFDFF, "ar"),
+    (0xFE70, 0xFEFF, "ar"),
+    (0x0400, 0x04FF, "ru"),
+    (0x0370, 0x03FF, "el"),
+    (0x0E00, 0x0E7F, "th"),
+    (0x0900, 0x097F, "hi"),
+    (0x0530, 0x058F, "hy"),
+    (0x10A0, 0x10FF, "ka"),
+    (0x3040, 0x30FF, "ja"),
+    (0xAC00, 0xD7AF, "ko"),
+    (0x1100, 0x11FF, "ko"),
+    (0x4E00, 0x9FFF, "zh"),
+)
+
+# Stop-word cues for Latin-script languages other than English.
+_LATIN_CUES: dict[str, frozenset[str]] = {
+    "en": frozenset(
+        [
+            "the",
+            "and",
+            "is",
+            "are",
+            "you",
+            "i",
+            "to",
+            "of",
+            "it",
+            "not",
+            "this",
+            "that",
+            "with",
+            "for",
+            "have",
+            "was",
+            "my",
+            "your",
+            "please",
+            "we",
+            "be",
+            "on",
+            "at",
+            "can",
+            "will",
+        ]
+    ),
+    "fr": frozenset(
+        [
+            "le",
+            "la",
+            "les",
+            "est",
+            "et",
+            "je",
+            "vous",
+            "une",
+            "des",
+            "pas",
+            "pour",
+            "avec",
+            "merci",
+            "bonjour",
+        ]
+    ),
+    "es": frozenset(
+        [
+            "el",
+            "los",
+            "las",
+            "es",
+            "y",
+            "que",
+            "una",
+            "por",
+            "para",
+            "gracias",
+            "hola",
+            "pero",
+            "muy",
+        ]
+    ),
+    "de": frozenset(
+        [
+            "der",
+            "die",
+            "das",
+            "ist",
+            "und",
+            "ich",
+            "nicht",
+            "sie",
+            "mit",
+            "ein",
+            "eine",
+            "danke",
+            "bitte",
+        ]
+    ),
+    "pt": frozenset(
+        ["o", "os", "as", "é", "e", "que", "não", "uma", "por", "obrigado", "olá", "muito", "você"]
+    ),
+    "it": frozenset(
+        ["il", "gli", "è", "e", "che", "non", "una", "per", "grazie", "ciao", "sono", "molto"]
+    ),
+}
+_WORD = re.compile(r"[^\W\d_]+")
+# Only the head of a long message is inspected: bounded work per message.
+_MAX_CHARS = 4000
+
+
+def script_counts(text: str) -> dict[str, int]:
+    """Letters per language-script in the first few thousand characters of `text`."""
+    counts: dict[str, int] = {}
+    for ch in text[:_MAX_CHARS]:
+        code = ord(ch)
+        if code < 0x0250:
+            if ch.isalpha():
+                counts["latin"] = counts.get("latin", 0) + 1
+            continue
+        for low, high, lang in _RANGES:
+            if low <= code <= high:
+                if unicodedata.category(ch).startswith("L"):
+                    counts[lang] = counts.get(lang, 0) + 1
+                break
+    return counts
+
+
+def _latin_language(text: str) -> str:
+    words = [w.casefold() for w in _WORD.findall(text[:_MAX_CHARS])]
+    best, best_hits = "en", 0
+    for lang, cues in _LATIN_CUES.items():
+        hits = sum(1 for w in words if w in cues)
+        # English wins ties: it is the default for Latin text here.
+        if hits > best_hits:
+            best, best_hits = lang, hits
+    return best
+
+
+def detect_language(text: str) -> str:
+    """ISO-639-1 code of the dominant language of `text`; "en" when nothing decides.
+
+    Hebrew letters weigh a little more than Latin ones, because Hebrew messages often carry
+    English product names, URLs and e-mail addresses.
+    """
+    counts = script_counts(text)
+    if not counts:
+        return "en"
+    weighted = {k: v * (1.5 if k == "he" else 1.0) for k, v in counts.items()}
+    top = max(weighted, key=lambda k: (weighted[k], k == "he"))
+    if top == "latin":
+        return _latin_language(text)
+    return top
