@@ -1,0 +1,317 @@
+"""Tickets and messages: access_* loads for a user, do_* changes state.
+
+Every do_* function assumes valid input (forms and serializers check it), writes the audit
+log, and emits webhook events after commit. Pages, the API and jobs all call these.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from shomer.core import audit
+from shomer.conversations.events import message_data, ticket_data
+from shomer.conversations.models import (
+    PRIORITY_RANK,
+    Channel,
+    Direction,
+    Kind,
+    Message,
+    Priority,
+    Status,
+    Tag,
+    Ticket,
+    TimeEntry,
+)
+from shomer.customers.models import Contact, Customer
+from shomer.language.normalize import fold
+from shomer.people.models import Team, User
+from shomer.webhooks.services import do_emit
+
+# Search text beyond this is not indexed: the first messages carry the gist.
+SEARCH_TEXT_LIMIT = 20_000
+
+
+def visible_tickets(user: User) -> QuerySet[Ticket]:
+    """Tickets `user` may see: all for managers; else their teams', their own, unrouted ones."""
+    tickets = Ticket.objects.all()
+    if user.sees_all_tickets:
+        return tickets
+    teams = Team.objects.filter(Q(members=user) | Q(lead=user)).values("pk")
+    return tickets.filter(Q(assignee=user) | Q(team__in=teams) | Q(team__isnull=True))
+
+
+def access_ticket(user: User, ticket_id: int) -> Ticket:
+    """The ticket if `user` may work on it; 404 otherwise (no hint that it exists)."""
+    try:
+        return visible_tickets(user).select_related(
+            "customer", "contact", "assignee", "team", "merged_into"
+        ).get(pk=ticket_id)
+    except (Ticket.DoesNotExist, ValueError, OverflowError):
+        raise Http404 from None
+
+
+def _emit_ticket(event: str, ticket: Ticket) -> None:
+    do_emit(event, ticket_data(ticket))
+
+
+def _extend_search_text(ticket: Ticket, text: str) -> str:
+    combined = f"{ticket.search_text} {fold(text)}".strip()
+    return combined[:SEARCH_TEXT_LIMIT]
+
+
+@transaction.atomic
+def do_create_ticket(
+    *,
+    subject: str,
+    body_text: str,
+    channel: str = Channel.EMAIL,
+    kind: str = Kind.QUESTION,
+    priority: str = Priority.NORMAL,
+    customer: Customer | None = None,
+    contact: Contact | None = None,
+    team: Team | None = None,
+    assignee: User | None = None,
+    tags: Iterable[str] = (),
+    body_html: str = "",
+    raw: bytes = b"",
+    idempotency_key: str | None = None,
+    acting_user: User | None = None,
+) -> Ticket:
+    """Open a ticket with its first message, from the customer.
+
+    With an `idempotency_key` already stored, returns that message's ticket unchanged.
+    """
+    if idempotency_key:
+        existing = Message.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return existing.ticket
+    if contact is not None and customer is None:
+        customer = contact.customer
+    ticket = Ticket.objects.create(
+        subject=subject.strip()[:300],
+        channel=channel,
+        kind=kind,
+        priority=priority,
+        priority_rank=PRIORITY_RANK[Priority(priority)],
+        customer=customer,
+        contact=contact,
+        team=team,
+        assignee=assignee,
+        search_text=fold(subject)[:SEARCH_TEXT_LIMIT],
+    )
+    if tags:
+        ticket.tags.set(_tags(tags))
+    audit.record("ticket.created", ticket, actor=acting_user, channel=channel)
+    _emit_ticket("ticket.created", ticket)
+    do_add_message(
+        ticket,
+        direction=Direction.INBOUND,
+        body_text=body_text,
+        body_html=body_html,
+        contact=contact,
+        channel=channel,
+        raw=raw,
+        idempotency_key=idempotency_key,
+        acting_user=acting_user,
+    )
+    return ticket
+
+
+@transaction.atomic
+def do_add_message(
+    ticket: Ticket,
+    *,
+    direction: str,
+    body_text: str,
+    body_html: str = "",
+    author: User | None = None,
+    contact: Contact | None = None,
+    channel: str | None = None,
+    raw: bytes = b"",
+    idempotency_key: str | None = None,
+    acting_user: User | None = None,
+) -> Message:
+    """Add a message and move the ticket on: a customer's answer reopens it, a first
+    reply opens a new one. Idempotent on `idempotency_key`."""
+    if idempotency_key:
+        existing = Message.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return existing
+    now = timezone.now()
+    message = Message.objects.create(
+        ticket=ticket,
+        direction=direction,
+        channel=channel or ticket.channel,
+        author=author,
+        contact=contact,
+        body_text=body_text,
+        body_html=body_html,
+        raw=raw,
+        idempotency_key=idempotency_key or None,
+    )
+    old_status = ticket.status
+    fields = ["message_count", "search_text", "updated_at"]
+    ticket.message_count = F("message_count") + 1
+    ticket.search_text = _extend_search_text(ticket, body_text)
+    if direction != Direction.NOTE:
+        ticket.last_message_at = now
+        fields.append("last_message_at")
+    if direction == Direction.INBOUND and ticket.status in (Status.PENDING, Status.SOLVED):
+        ticket.status = Status.OPEN
+    if direction == Direction.OUTBOUND:
+        if ticket.first_response_at is None:
+            ticket.first_response_at = now
+            fields.append("first_response_at")
+        if ticket.status == Status.NEW:
+            ticket.status = Status.OPEN
+    if ticket.status != old_status:
+        fields.append("status")
+    ticket.save(update_fields=fields)
+    ticket.refresh_from_db(fields=["message_count"])
+    audit.record(
+        f"message.{direction}",
+        ticket,
+        actor=acting_user or author,
+        message=message.pk,
+    )
+    do_emit("message.created", message_data(message))
+    if ticket.status != old_status:
+        audit.record("ticket.status", ticket, actor=acting_user or author, old=old_status,
+                     new=ticket.status)
+        _emit_ticket("ticket.updated", ticket)
+    return message
+
+
+def do_reply(
+    ticket: Ticket, *, body_text: str, author: User, status: str | None = None
+) -> Message:
+    """An agent's reply to the customer; optionally set the status in the same step."""
+    with transaction.atomic():
+        message = do_add_message(
+            ticket, direction=Direction.OUTBOUND, body_text=body_text, author=author
+        )
+        if status and status != ticket.status:
+            do_update_ticket(ticket, acting_user=author, status=status)
+    return message
+
+
+def do_add_note(ticket: Ticket, *, body_text: str, author: User) -> Message:
+    """An internal note: staff only, never sent to the customer."""
+    return do_add_message(ticket, direction=Direction.NOTE, body_text=body_text, author=author)
+
+
+@transaction.atomic
+def do_assign(ticket: Ticket, assignee: User | None, *, acting_user: User | None) -> Ticket:
+    """Assign (or, with None, unassign) the ticket."""
+    old = ticket.assignee_id
+    if old == (assignee.pk if assignee else None):
+        return ticket
+    ticket.assignee = assignee
+    ticket.save(update_fields=["assignee", "updated_at"])
+    audit.record("ticket.assigned", ticket, actor=acting_user, old=old, new=ticket.assignee_id)
+    _emit_ticket("ticket.updated", ticket)
+    return ticket
+
+
+_UPDATABLE = ("status", "priority", "kind", "team", "customer", "contact", "subject")
+
+
+@transaction.atomic
+def do_update_ticket(ticket: Ticket, *, acting_user: User | None, **changes: Any) -> Ticket:
+    """Change some of status, priority, kind, team, customer, contact, subject.
+
+    Only the fields given are touched; each real change is audited.
+    """
+    unknown = set(changes) - set(_UPDATABLE)
+    if unknown:
+        raise TypeError(f"cannot update {sorted(unknown)}")
+    changed: dict[str, tuple[Any, Any]] = {}
+    for field, value in changes.items():
+        attribute = f"{field}_id" if field in ("team", "customer", "contact") else field
+        old = getattr(ticket, attribute)
+        new = value.pk if isinstance(value, Team | Customer | Contact) else value
+        if old != new:
+            changed[field] = (old, new)
+            setattr(ticket, field, value)
+    if not changed:
+        return ticket
+    fields = [*changed, "updated_at"]
+    if "priority" in changed:
+        ticket.priority_rank = PRIORITY_RANK[Priority(ticket.priority)]
+        fields.append("priority_rank")
+    if "status" in changed and ticket.status == Status.SOLVED:
+        ticket.solved_at = timezone.now()
+        fields.append("solved_at")
+    if "subject" in changed:
+        ticket.search_text = _extend_search_text(ticket, ticket.subject)
+        fields.append("search_text")
+    ticket.save(update_fields=fields)
+    for field, (old, new) in changed.items():
+        audit.record(f"ticket.{field}", ticket, actor=acting_user, old=old, new=new)
+    _emit_ticket("ticket.updated", ticket)
+    return ticket
+
+
+def _tags(names: Iterable[str]) -> list[Tag]:
+    cleaned = sorted({name.strip()[:50] for name in names if name.strip()})
+    existing = {tag.name: tag for tag in Tag.objects.filter(name__in=cleaned)}
+    missing = [Tag(name=name) for name in cleaned if name not in existing]
+    if missing:
+        Tag.objects.bulk_create(missing, ignore_conflicts=True)
+        existing = {tag.name: tag for tag in Tag.objects.filter(name__in=cleaned)}
+    return list(existing.values())
+
+
+@transaction.atomic
+def do_set_tags(ticket: Ticket, names: Iterable[str], *, acting_user: User | None) -> Ticket:
+    """Replace the ticket's tags with `names` (created as needed)."""
+    tags = _tags(names)
+    old = sorted(tag.name for tag in ticket.tags.all())
+    new = sorted(tag.name for tag in tags)
+    if old == new:
+        return ticket
+    ticket.tags.set(tags)
+    ticket.save(update_fields=["updated_at"])
+    audit.record("ticket.tags", ticket, actor=acting_user, old=old, new=new)
+    _emit_ticket("ticket.updated", ticket)
+    return ticket
+
+
+@transaction.atomic
+def do_merge(source: Ticket, target: Ticket, *, acting_user: User | None) -> Ticket:
+    """Merge `source` into `target`: its messages, tags and time move; it is closed and
+    points to `target`. Preconditions: different tickets, neither already merged."""
+    moved = source.messages.update(ticket=target)
+    source.time_entries.update(ticket=target)
+    target.tags.add(*source.tags.all())
+    target.message_count = target.messages.count()
+    target.search_text = f"{target.search_text} {source.search_text}"[:SEARCH_TEXT_LIMIT]
+    target.save(update_fields=["message_count", "search_text", "updated_at"])
+    source.merged_into = target
+    source.status = Status.CLOSED
+    source.message_count = 0
+    source.save(update_fields=["merged_into", "status", "message_count", "updated_at"])
+    audit.record("ticket.merged", source, actor=acting_user, into=target.pk, messages=moved)
+    audit.record("ticket.merged_from", target, actor=acting_user, source=source.pk)
+    _emit_ticket("ticket.updated", source)
+    _emit_ticket("ticket.updated", target)
+    return target
+
+
+@transaction.atomic
+def do_log_time(
+    ticket: Ticket, *, user: User, minutes: int, note: str = "", worked_at: datetime | None = None
+) -> TimeEntry:
+    """Record minutes worked on the ticket (the base of cost-to-serve)."""
+    entry = TimeEntry.objects.create(
+        ticket=ticket, user=user, minutes=minutes, note=note, worked_at=worked_at or timezone.now()
+    )
+    audit.record("ticket.time_logged", ticket, actor=user, minutes=minutes)
+    return entry
