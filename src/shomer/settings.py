@@ -180,6 +180,7 @@ USE_TZ = True
 LANGUAGE_COOKIE_NAME = "shomer_language"
 
 STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env_str("SHOMER_STATIC_ROOT", str(SHOMER_HOME / "static")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

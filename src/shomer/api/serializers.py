@@ -7,7 +7,16 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from shomer.conversations.models import Attachment, Channel, Direction, Kind, Message, Priority, Status, Ticket
+from shomer.conversations.models import (
+    Attachment,
+    Channel,
+    Direction,
+    Kind,
+    Message,
+    Priority,
+    Status,
+    Ticket,
+)
 from shomer.customers.models import Contact, Customer
 from shomer.people.models import Team, User
 
@@ -18,8 +27,19 @@ class CustomerSerializer(serializers.ModelSerializer[Customer]):
     class Meta:
         model = Customer
         fields = [
-            "id", "name", "kind", "status", "tier", "owner", "language", "email_domain",
-            "phone", "birthday", "customer_since", "notes", "created_at",
+            "id",
+            "name",
+            "kind",
+            "status",
+            "tier",
+            "owner",
+            "language",
+            "email_domain",
+            "phone",
+            "birthday",
+            "customer_since",
+            "notes",
+            "created_at",
         ]
         read_only_fields = ["id", "created_at"]
 
@@ -28,7 +48,14 @@ class ContactSerializer(serializers.ModelSerializer[Contact]):
     class Meta:
         model = Contact
         fields = [
-            "id", "customer", "name", "email", "phone", "language", "birthday", "is_primary",
+            "id",
+            "customer",
+            "name",
+            "email",
+            "phone",
+            "language",
+            "birthday",
+            "is_primary",
             "created_at",
         ]
         read_only_fields = ["id", "created_at"]
@@ -46,8 +73,16 @@ class MessageSerializer(serializers.ModelSerializer[Message]):
     class Meta:
         model = Message
         fields = [
-            "id", "ticket", "direction", "channel", "author", "contact", "body_text",
-            "body_html", "attachments", "created_at",
+            "id",
+            "ticket",
+            "direction",
+            "channel",
+            "author",
+            "contact",
+            "body_text",
+            "body_html",
+            "attachments",
+            "created_at",
         ]
 
 
@@ -68,10 +103,25 @@ class TicketSerializer(serializers.ModelSerializer[Ticket]):
     class Meta:
         model = Ticket
         fields = [
-            "id", "subject", "status", "priority", "channel", "kind", "customer",
-            "customer_name", "contact", "assignee", "team", "tags", "merged_into",
-            "message_count", "created_at", "updated_at", "last_message_at",
-            "first_response_at", "solved_at",
+            "id",
+            "subject",
+            "status",
+            "priority",
+            "channel",
+            "kind",
+            "customer",
+            "customer_name",
+            "contact",
+            "assignee",
+            "team",
+            "tags",
+            "merged_into",
+            "message_count",
+            "created_at",
+            "updated_at",
+            "last_message_at",
+            "first_response_at",
+            "solved_at",
         ]
         read_only_fields = fields
 

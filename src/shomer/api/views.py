@@ -82,13 +82,17 @@ class TicketViewSet(
     def get_object(self) -> Ticket:
         return conversations.access_ticket(self.request.user, self.kwargs["pk"])
 
-    @extend_schema(request=serializers.TicketCreateSerializer, responses=serializers.TicketSerializer)
+    @extend_schema(
+        request=serializers.TicketCreateSerializer, responses=serializers.TicketSerializer
+    )
     def create(self, request: Request) -> Response:
         data = _valid(serializers.TicketCreateSerializer, request.data)
         ticket = conversations.do_create_ticket(acting_user=request.user, **data)
         return Response(self.get_serializer(ticket).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=serializers.TicketUpdateSerializer, responses=serializers.TicketSerializer)
+    @extend_schema(
+        request=serializers.TicketUpdateSerializer, responses=serializers.TicketSerializer
+    )
     def partial_update(self, request: Request, pk: str) -> Response:
         ticket = self.get_object()
         data = _valid(serializers.TicketUpdateSerializer, request.data)
@@ -100,7 +104,9 @@ class TicketViewSet(
             conversations.do_update_ticket(ticket, acting_user=request.user, **data)
         return Response(self.get_serializer(ticket).data)
 
-    @extend_schema(request=serializers.MessageCreateSerializer, responses=serializers.MessageSerializer)
+    @extend_schema(
+        request=serializers.MessageCreateSerializer, responses=serializers.MessageSerializer
+    )
     @action(detail=True, methods=["post"])
     def messages(self, request: Request, pk: str) -> Response:
         ticket = self.get_object()
@@ -111,7 +117,9 @@ class TicketViewSet(
                 ticket, body_text=data["body_text"], author=request.user, status=new_status
             )
         elif data["direction"] == Direction.NOTE:
-            message = conversations.do_add_note(ticket, body_text=data["body_text"], author=request.user)
+            message = conversations.do_add_note(
+                ticket, body_text=data["body_text"], author=request.user
+            )
         else:
             message = conversations.do_add_message(
                 ticket,

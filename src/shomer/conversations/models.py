@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shomer.customers.models import Contact, Customer
@@ -66,7 +67,9 @@ class Ticket(models.Model):
     """One conversation with a customer, from first contact to closing."""
 
     subject = models.CharField(_("subject"), max_length=300)
-    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.NEW)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.NEW
+    )
     priority = models.CharField(
         _("priority"), max_length=16, choices=Priority.choices, default=Priority.NORMAL
     )
@@ -116,8 +119,8 @@ class Ticket(models.Model):
         on_delete=models.SET_NULL,
         related_name="merged_tickets",
     )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
     last_message_at = models.DateTimeField(_("last message at"), null=True, blank=True)
     first_response_at = models.DateTimeField(_("first response at"), null=True, blank=True)
     solved_at = models.DateTimeField(_("solved at"), null=True, blank=True)
@@ -184,7 +187,7 @@ class Message(models.Model):
     raw = models.BinaryField(_("raw original"), blank=True, default=b"")
     # Message-ID or a channel's own id: the same delivery twice is one message.
     idempotency_key = models.CharField(max_length=300, null=True, blank=True, unique=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
 
     class Meta:
         verbose_name = _("message")
@@ -236,7 +239,7 @@ class TimeEntry(models.Model):
     minutes = models.PositiveIntegerField(_("minutes"))
     note = models.CharField(_("note"), max_length=300, blank=True)
     worked_at = models.DateTimeField(_("worked at"))
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:
         verbose_name = _("time entry")

@@ -15,7 +15,6 @@ from django.db.models import F, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from shomer.core import audit
 from shomer.conversations.events import message_data, ticket_data
 from shomer.conversations.models import (
     PRIORITY_RANK,
@@ -29,6 +28,7 @@ from shomer.conversations.models import (
     Ticket,
     TimeEntry,
 )
+from shomer.core import audit
 from shomer.customers.models import Contact, Customer
 from shomer.language.normalize import fold
 from shomer.people.models import Team, User
@@ -50,11 +50,19 @@ def visible_tickets(user: User) -> QuerySet[Ticket]:
 def access_ticket(user: User, ticket_id: int) -> Ticket:
     """The ticket if `user` may work on it; 404 otherwise (no hint that it exists)."""
     try:
-        return visible_tickets(user).select_related(
-            "customer", "contact", "assignee", "team", "merged_into"
-        ).get(pk=ticket_id)
+        return (
+            visible_tickets(user)
+            .select_related("customer", "contact", "assignee", "team", "merged_into")
+            .get(pk=ticket_id)
+        )
     except (Ticket.DoesNotExist, ValueError, OverflowError):
         raise Http404 from None
+
+
+def _save(ticket: Ticket, fields: list[str]) -> None:
+    """Save the changed `fields` and mark the ticket updated now."""
+    ticket.updated_at = timezone.now()
+    ticket.save(update_fields=[*fields, "updated_at"])
 
 
 def _emit_ticket(event: str, ticket: Ticket) -> None:
@@ -157,7 +165,7 @@ def do_add_message(
         idempotency_key=idempotency_key or None,
     )
     old_status = ticket.status
-    fields = ["message_count", "search_text", "updated_at"]
+    fields = ["message_count", "search_text"]
     ticket.message_count = F("message_count") + 1
     ticket.search_text = _extend_search_text(ticket, body_text)
     if direction != Direction.NOTE:
@@ -173,7 +181,7 @@ def do_add_message(
             ticket.status = Status.OPEN
     if ticket.status != old_status:
         fields.append("status")
-    ticket.save(update_fields=fields)
+    _save(ticket, fields)
     ticket.refresh_from_db(fields=["message_count"])
     audit.record(
         f"message.{direction}",
@@ -183,15 +191,14 @@ def do_add_message(
     )
     do_emit("message.created", message_data(message))
     if ticket.status != old_status:
-        audit.record("ticket.status", ticket, actor=acting_user or author, old=old_status,
-                     new=ticket.status)
+        audit.record(
+            "ticket.status", ticket, actor=acting_user or author, old=old_status, new=ticket.status
+        )
         _emit_ticket("ticket.updated", ticket)
     return message
 
 
-def do_reply(
-    ticket: Ticket, *, body_text: str, author: User, status: str | None = None
-) -> Message:
+def do_reply(ticket: Ticket, *, body_text: str, author: User, status: str | None = None) -> Message:
     """An agent's reply to the customer; optionally set the status in the same step."""
     with transaction.atomic():
         message = do_add_message(
@@ -214,7 +221,7 @@ def do_assign(ticket: Ticket, assignee: User | None, *, acting_user: User | None
     if old == (assignee.pk if assignee else None):
         return ticket
     ticket.assignee = assignee
-    ticket.save(update_fields=["assignee", "updated_at"])
+    _save(ticket, ["assignee"])
     audit.record("ticket.assigned", ticket, actor=acting_user, old=old, new=ticket.assignee_id)
     _emit_ticket("ticket.updated", ticket)
     return ticket
@@ -242,7 +249,7 @@ def do_update_ticket(ticket: Ticket, *, acting_user: User | None, **changes: Any
             setattr(ticket, field, value)
     if not changed:
         return ticket
-    fields = [*changed, "updated_at"]
+    fields = list(changed)
     if "priority" in changed:
         ticket.priority_rank = PRIORITY_RANK[Priority(ticket.priority)]
         fields.append("priority_rank")
@@ -252,7 +259,7 @@ def do_update_ticket(ticket: Ticket, *, acting_user: User | None, **changes: Any
     if "subject" in changed:
         ticket.search_text = _extend_search_text(ticket, ticket.subject)
         fields.append("search_text")
-    ticket.save(update_fields=fields)
+    _save(ticket, fields)
     for field, (old, new) in changed.items():
         audit.record(f"ticket.{field}", ticket, actor=acting_user, old=old, new=new)
     _emit_ticket("ticket.updated", ticket)
@@ -278,7 +285,7 @@ def do_set_tags(ticket: Ticket, names: Iterable[str], *, acting_user: User | Non
     if old == new:
         return ticket
     ticket.tags.set(tags)
-    ticket.save(update_fields=["updated_at"])
+    _save(ticket, [])
     audit.record("ticket.tags", ticket, actor=acting_user, old=old, new=new)
     _emit_ticket("ticket.updated", ticket)
     return ticket
@@ -293,11 +300,11 @@ def do_merge(source: Ticket, target: Ticket, *, acting_user: User | None) -> Tic
     target.tags.add(*source.tags.all())
     target.message_count = target.messages.count()
     target.search_text = f"{target.search_text} {source.search_text}"[:SEARCH_TEXT_LIMIT]
-    target.save(update_fields=["message_count", "search_text", "updated_at"])
+    _save(target, ["message_count", "search_text"])
     source.merged_into = target
     source.status = Status.CLOSED
     source.message_count = 0
-    source.save(update_fields=["merged_into", "status", "message_count", "updated_at"])
+    _save(source, ["merged_into", "status", "message_count"])
     audit.record("ticket.merged", source, actor=acting_user, into=target.pk, messages=moved)
     audit.record("ticket.merged_from", target, actor=acting_user, source=source.pk)
     _emit_ticket("ticket.updated", source)

@@ -56,9 +56,7 @@ def _render_ticket(
                 "team": ticket.team_id,
             }
         ),
-        "tags_form": forms.TagsForm(
-            initial={"tags": ", ".join(t.name for t in ticket.tags.all())}
-        ),
+        "tags_form": forms.TagsForm(initial={"tags": ", ".join(t.name for t in ticket.tags.all())}),
         "merge_form": forms.MergeForm(ticket=ticket, user=request.user),
         "time_form": forms.TimeEntryForm(),
         **forms_with_errors,

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -61,7 +62,7 @@ class Customer(models.Model):
     birthday = models.DateField(_("birthday"), null=True, blank=True)
     customer_since = models.DateField(_("customer since"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:
         verbose_name = _("customer")
@@ -87,7 +88,7 @@ class Contact(models.Model):
     )
     birthday = models.DateField(_("birthday"), null=True, blank=True)
     is_primary = models.BooleanField(_("primary contact"), default=False)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:
         verbose_name = _("contact")
@@ -119,7 +120,7 @@ class Contract(models.Model):
     currency = models.CharField(_("currency"), max_length=3, default="ILS")
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"), null=True, blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:
         verbose_name = _("contract")

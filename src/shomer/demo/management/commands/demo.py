@@ -1,0 +1,45 @@
+"""`shomer demo`: fill the database with demo staff, customers and conversations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from tqdm import tqdm
+
+from shomer.demo import content
+from shomer.demo.generate import generate
+
+MAX_TICKETS = 5_000_000
+
+
+class Command(BaseCommand):
+    help = "Create demo data: staff personas, customers and Hebrew/English conversations."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--customers", type=int, default=60)
+        parser.add_argument("--tickets", type=int, default=400)
+        parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument("--no-progress", action="store_true")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        customers, tickets = options["customers"], options["tickets"]
+        if customers < 0 or tickets < 0:
+            raise CommandError("--customers and --tickets must not be negative")
+        if tickets > MAX_TICKETS:
+            raise CommandError(f"--tickets is limited to {MAX_TICKETS}")
+        if tickets and not customers:
+            raise CommandError("tickets need customers: give --customers 1 or more")
+        with tqdm(total=tickets, unit="ticket", disable=options["no_progress"], desc="demo") as bar:
+            summary = generate(
+                customers=customers, tickets=tickets, seed=options["seed"], progress=bar.update
+            )
+        self.stdout.write(
+            f"Demo data: {summary.staff} staff, {summary.customers} customers, "
+            f"{summary.tickets} tickets, {summary.messages} messages."
+        )
+        self.stdout.write(
+            "Demo logins (password "
+            f"'{content.DEMO_PASSWORD}'): yossi (manager), michal (team lead), dana (agent), "
+            "ruth (agent, English), eli (agent, projects team), admin (administrator)."
+        )
