@@ -167,23 +167,30 @@ _HEBREW_CHAR = re.compile("[\u0590-\u05ff]")
 # punctuation that joins them (dates, prices, addresses, URLs).
 _LTR = "A-Za-z0-9\u00c0-\u024f"
 _LTR_RUN = re.compile(f"[{_LTR}](?:[{_LTR}@.:/,_%+\\- ]*[{_LTR}])?")
+_SENTENCE_END = frozenset(".,:;?!")
 _MIRROR = str.maketrans("()[]{}<>", ")(][}{><")
 
 
 def looks_visual(text: str) -> bool:
-    """True when final letters stand at the start of Hebrew words: the text is reversed.
+    """True when the Hebrew in `text` reads reversed: it was stored in display order.
 
-    In logical Hebrew a final form (ך ם ן ף ץ) ends a word; in visual order each line is
-    stored reversed, so the finals open the words. Needs at least two finals of evidence.
+    Two cues, counted as votes. Final letters (ך ם ן ף ץ) end words in logical order and
+    open them in visual order; sentence punctuation ends lines in logical order and opens
+    them in visual order (each line is stored reversed). Visual wins only with more than
+    twice the votes of logical; no evidence leaves the text as it is.
     """
-    at_start = at_end = 0
+    visual = logical = 0
     for match in _HEBREW_WORD.finditer(text):
         word = match.group()
-        if word[0] in _FINALS:
-            at_start += 1
-        if word[-1] in _FINALS:
-            at_end += 1
-    return (at_start >= 2 and at_start > 2 * at_end) or (at_start >= 1 and at_end == 0)
+        visual += word[0] in _FINALS
+        logical += word[-1] in _FINALS
+    for line in text.split("\n"):
+        line = line.strip()
+        if len(line) < 2 or not _HEBREW_CHAR.search(line):
+            continue
+        visual += line[0] in _SENTENCE_END
+        logical += line[-1] in _SENTENCE_END
+    return visual >= 1 and visual > 2 * logical
 
 
 def _logical_line(line: str) -> str:
