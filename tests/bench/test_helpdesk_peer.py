@@ -141,20 +141,20 @@ def test_ticket_texts_mix_hebrew_and_english() -> None:
 
 
 @needs_peer_venv
-def test_helpdesk_creates_tickets_through_its_api() -> None:
+def test_helpdesk_creates_tickets_through_its_staff_form() -> None:
     result = run_helpdesk("create-tickets", "--n", "20", timeout=600)
     assert result["tickets"] == 20
-    assert result["via"] == "api"
+    assert result["via"] == "form"
     assert result["database"] == "sqlite3"
     assert result["seconds"] > 0
     assert result["per_second"] == pytest.approx(20 / result["seconds"], rel=1e-3)
 
 
 @needs_peer_venv
-def test_helpdesk_creates_tickets_through_its_staff_form() -> None:
-    result = run_helpdesk("create-tickets", "--n", "20", "--via", "form", timeout=600)
+def test_helpdesk_creates_tickets_through_its_api() -> None:
+    result = run_helpdesk("create-tickets", "--n", "20", "--via", "api", timeout=600)
     assert result["tickets"] == 20
-    assert result["via"] == "form"
+    assert result["via"] == "api"
 
 
 @needs_peer_venv
@@ -197,6 +197,46 @@ def test_helpdesk_email_ingest_counts_stored_and_failed_messages(tmp_path: Path)
     assert result["tickets"] == 4
     assert len(result["error_samples"]) == 1
     assert result["error_samples"][0].startswith("00002-plain-iso-8859-8-i.eml: LookupError")
+
+
+@needs_peer_venv
+def test_a_message_over_its_budget_counts_as_a_timeout_and_the_run_goes_on(
+    tmp_path: Path,
+) -> None:
+    for index in (0, 1, 3, 4):  # no iso-8859-8-i here: that one fails before any budget
+        kind, raw = corpus.sample_message(index)
+        (tmp_path / f"{index}-{kind}.eml").write_bytes(raw)
+    # A millisecond is far below what one message takes (a ticket, a follow-up, an e-mail).
+    result = run_helpdesk(
+        "email-ingest", "--dir", str(tmp_path), "--message-timeout", "0.001", timeout=600
+    )
+    assert result["messages"] == 4
+    assert result["timeouts"] == 4
+    assert result["errors"] == 4
+    assert result["stored"] == 0
+    # Each timed-out message was rolled back whole.
+    assert result["tickets"] == 0
+    assert result["followups"] == 0
+    assert result["error_samples"][0] == "0-plain-utf8-english.eml: timeout"
+
+
+@needs_peer_venv
+@pytest.mark.skipif(
+    not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")),
+    reason="needs DATABASE_URL pointing at a PostgreSQL server",
+)
+def test_helpdesk_runs_on_a_postgresql_database_of_its_own_and_drops_it() -> None:
+    import psycopg
+
+    url = os.environ["DATABASE_URL"]
+    result = run_helpdesk("create-tickets", "--n", "5", timeout=600, database_url=url)
+    assert result["tickets"] == 5
+    assert result["database"] == "postgresql"
+    with psycopg.connect(url) as connection:
+        left = connection.execute(
+            "SELECT datname FROM pg_database WHERE datname LIKE 'helpdesk_bench_%'"
+        ).fetchall()
+    assert left == []
 
 
 @needs_peer_venv
