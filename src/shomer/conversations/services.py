@@ -163,6 +163,7 @@ def do_add_message(
         body_html=body_html,
         raw=raw,
         idempotency_key=idempotency_key or None,
+        created_at=now,
     )
     old_status = ticket.status
     fields = ["message_count", "search_text"]

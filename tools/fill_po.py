@@ -1,0 +1,57 @@
+"""Fill empty msgstr entries of a .po file from a JSON dictionary {msgid: msgstr}.
+
+Used when adding strings: `python tools/fill_po.py src/shomer/locale/he/LC_MESSAGES/django.po
+translations.json`. Plural entries take a list of forms. Entries already translated are kept.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+
+ENTRY = re.compile(
+    r'(?P<head>(?:#.*\n)*)msgid (?P<id>(?:".*"\n)+)(?:msgid_plural (?P<plural>(?:".*"\n)+))?'
+    r"(?P<strs>(?:msgstr(?:\[\d\])? (?:\".*\"\n)+)+)",
+)
+
+
+def unquote(block: str) -> str:
+    return "".join(json.loads(line) for line in block.strip().splitlines())
+
+
+def quote(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)
+
+
+def fill(po: str, translations: dict[str, str | list[str]]) -> tuple[str, list[str]]:
+    missing: list[str] = []
+
+    def replace(match: re.Match[str]) -> str:
+        msgid = unquote(match["id"])
+        values = re.findall(r"msgstr(?:\[\d\])? ((?:\".*\"\n)+)", match["strs"])
+        if not msgid or "fuzzy" in match["head"] or any(unquote(v) for v in values):
+            return match.group(0)
+        value = translations.get(msgid)
+        if value is None:
+            missing.append(msgid)
+            return match.group(0)
+        out = match["head"] + "msgid " + match["id"]
+        if match["plural"]:
+            forms = value if isinstance(value, list) else [value] * 4
+            out += "msgid_plural " + match["plural"]
+            out += "".join(f"msgstr[{i}] {quote(form)}\n" for i, form in enumerate(forms))
+        else:
+            out += f"msgstr {quote(str(value))}\n"
+        return out
+
+    return ENTRY.sub(replace, po), missing
+
+
+if __name__ == "__main__":
+    po_path, json_path = Path(sys.argv[1]), Path(sys.argv[2])
+    result, missing = fill(po_path.read_text(), json.loads(Path(json_path).read_text()))
+    po_path.write_text(result)
+    for msgid in missing:
+        print("untranslated:", msgid)
