@@ -1,0 +1,227 @@
+"""Pareto/NBD (Schmittlein, Morrison & Colombo 1987): while alive a customer buys at rate
+lambda ~ Gamma(r, alpha); their lifetime is exponential with rate mu ~ Gamma(s, beta).
+
+The likelihood follows Fader & Hardie's note (2005, eq 18-20) with its Gauss hypergeometric
+terms put through Euler's transform (see `_log_F` and docs/btyd.md): what is left is
+2F1(1, b; c; z) with 0 <= z < 1 and a series of positive terms, which scipy evaluates to
+full precision, and the difference F(t_x) - F(T) is taken in log space."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import astuple, dataclass
+
+import numpy as np
+import numpy.typing as npt
+from scipy.special import digamma, gammaln, hyp2f1
+
+from shomer.health.btyd.fitting import Fit, Rows, compressed_rows, maximise, rate_start, rows_of
+from shomer.health.btyd.summary import FloatArray, Summary, as_vector
+
+# Relative step of the central differences for the 2F1 parameter derivatives: the error
+# (step^2, about 1e-10) and the rounding (eps / step, about 1e-11) balance there.
+HYPERGEOMETRIC_STEP = 1e-5
+
+
+@dataclass(frozen=True)
+class ParetoNBDParams:
+    """Purchase rate ~ Gamma(r, alpha); dropout rate ~ Gamma(s, beta) (alpha and beta in
+    the summary's time unit)."""
+
+    r: float
+    alpha: float
+    s: float
+    beta: float
+
+
+def _log1mexp(value: FloatArray) -> FloatArray:
+    """log(1 - exp(value)) for value <= 0, accurate at both ends (Maechler 2012); -inf at 0."""
+    value = np.minimum(value, 0.0)
+    near = value > -math.log(2.0)
+    with np.errstate(divide="ignore"):
+        result: FloatArray = np.where(
+            near, np.log(-np.expm1(value)), np.log1p(-np.exp(np.where(near, -1.0, value)))
+        )
+    return result
+
+
+def _hypergeometric(
+    b: FloatArray, c: FloatArray, z: FloatArray
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+    """G = 2F1(1, b; c; z) with dG/dz, dG along (b, c) together, and dG along c alone.
+
+    dG/dz is exact, b/c 2F1(2, b+1; c+1; z); the parameter derivatives have no closed form
+    and are central differences.
+    """
+    value = hyp2f1(1.0, b, c, z)
+    by_z = b / c * hyp2f1(2.0, b + 1.0, c + 1.0, z)
+    step = HYPERGEOMETRIC_STEP * c
+    by_both = (hyp2f1(1.0, b + step, c + step, z) - hyp2f1(1.0, b - step, c - step, z)) / (
+        2.0 * step
+    )
+    by_c = (hyp2f1(1.0, b, c + step, z) - hyp2f1(1.0, b, c - step, z)) / (2.0 * step)
+    return value, by_z, by_both, by_c
+
+
+def _log_F(theta: FloatArray, x: FloatArray, t: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """log F(t) and its gradient, where (F(t_x) - F(T)) / (r+s+x) is the integral over
+    dropout times y in (t_x, T] of (alpha+y)^-(r+x) (beta+y)^-(s+1).
+
+    The note's F(t) = 2F1(m, s+1; m+1; z) / (alpha+t)^m (m = r+s+x, alpha >= beta) has a
+    2F1 that grows without bound as z -> 1; Euler's transform pulls that growth out as
+    powers:
+      alpha >= beta: (alpha+t)^-(r+x)   (beta+t)^-s     2F1(1, r+x; m+1; (alpha-beta)/(alpha+t))
+      alpha <  beta: (alpha+t)^-(r+x-1) (beta+t)^-(s+1) 2F1(1, s+1; m+1; (beta-alpha)/(beta+t))
+    """
+    r, alpha, s, beta = (float(value) for value in theta)
+    c = r + s + x + 1.0
+    log_alpha_t = np.log(alpha + t)
+    log_beta_t = np.log(beta + t)
+    if alpha >= beta:
+        z = (alpha - beta) / (alpha + t)
+        value, by_z, by_both, by_c = _hypergeometric(r + x, c, z)
+        log_F = -(r + x) * log_alpha_t - s * log_beta_t + np.log(value)
+        gradient = np.stack(
+            [
+                -log_alpha_t + by_both / value,
+                -(r + x) / (alpha + t) + by_z / value * (beta + t) / (alpha + t) ** 2,
+                -log_beta_t + by_c / value,
+                -s / (beta + t) - by_z / value / (alpha + t),
+            ]
+        )
+    else:
+        z = (beta - alpha) / (beta + t)
+        value, by_z, by_both, by_c = _hypergeometric(np.full_like(x, s + 1.0), c, z)
+        log_F = -(r + x - 1.0) * log_alpha_t - (s + 1.0) * log_beta_t + np.log(value)
+        gradient = np.stack(
+            [
+                -log_alpha_t + by_c / value,
+                -(r + x - 1.0) / (alpha + t) - by_z / value / (beta + t),
+                -log_beta_t + by_both / value,
+                -(s + 1.0) / (beta + t) + by_z / value * (alpha + t) / (beta + t) ** 2,
+            ]
+        )
+    return log_F, gradient
+
+
+def _terms(theta: FloatArray, rows: Rows) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Per-row log-likelihood, its gradient (4 x n) in (r, alpha, s, beta), and P(alive):
+
+    L = G(r+x) alpha^r beta^s / G(r)
+        * [(alpha+T)^-(r+x) (beta+T)^-s + s/(r+s+x) (F(t_x) - F(T))]
+    The first bracketed term is "still alive at T", the second "left in (t_x, T]", so
+    P(alive) is the first one's share. The rounding error of F(t_x) - F(T) is at most
+    machine epsilon times the first term (docs/btyd.md), so cancellation cannot spoil it.
+    """
+    r, alpha, s, beta = (float(value) for value in theta)
+    x, tx, T = rows.x, rows.tx, rows.T
+    m = r + s + x
+    log_alpha_T = np.log(alpha + T)
+    log_beta_T = np.log(beta + T)
+    log_alive = -(r + x) * log_alpha_T - s * log_beta_T
+    with np.errstate(invalid="ignore", over="ignore"):  # non-finite 2F1: checked by the fit
+        log_F_tx, gradient_tx = _log_F(theta, x, tx)
+        log_F_T, gradient_T = _log_F(theta, x, T)
+    log_share = math.log(s) - np.log(m)
+    # F falls with t, so F(T) <= F(t_x); equal (log -inf for "left") when t_x = T.
+    log_left = log_share + log_F_tx + _log1mexp(log_F_T - log_F_tx)
+    log_sum = np.logaddexp(log_alive, log_left)
+    constant = -gammaln(r) + r * math.log(alpha) + s * math.log(beta)
+    log_likelihood = gammaln(r + rows.x_values)[rows.x_index] + constant + log_sum
+    alive = np.exp(log_alive - log_sum)
+    share_tx = np.exp(log_share + log_F_tx - log_sum)
+    share_T = np.exp(log_share + log_F_T - log_sum)
+    zero = np.zeros_like(x)
+    gradient = (
+        np.stack(
+            [
+                digamma(r + rows.x_values)[rows.x_index]
+                - float(digamma(r))
+                + math.log(alpha)
+                - alive * log_alpha_T,
+                r / alpha - alive * (r + x) / (alpha + T),
+                math.log(beta) - alive * log_beta_T,
+                s / beta - alive * s / (beta + T),
+            ]
+        )
+        + (share_tx - share_T) * np.stack([-1.0 / m, zero, 1.0 / s - 1.0 / m, zero])
+        + share_tx * gradient_tx
+        - share_T * gradient_T
+    )
+    return log_likelihood, gradient, np.clip(alive, 0.0, 1.0)
+
+
+def pareto_nbd_log_likelihood(params: ParetoNBDParams, summary: Summary) -> FloatArray:
+    """Each customer's log-likelihood."""
+    return _terms(np.array(astuple(params), dtype=np.float64), rows_of(summary))[0]
+
+
+def pareto_nbd_gradient(params: ParetoNBDParams, summary: Summary) -> FloatArray:
+    """The total log-likelihood's gradient in (r, alpha, s, beta)."""
+    rows = rows_of(summary)
+    gradient: FloatArray = _terms(np.array(astuple(params), dtype=np.float64), rows)[1].sum(1)
+    return gradient
+
+
+def fit_pareto_nbd(
+    summary: Summary, *, start: ParetoNBDParams | None = None
+) -> Fit[ParetoNBDParams]:
+    """Maximum-likelihood Pareto/NBD."""
+    rows = compressed_rows(summary)
+    total = rows.total
+
+    def objective(theta: FloatArray) -> tuple[float, FloatArray]:
+        terms, gradient, _ = _terms(theta, rows)
+        return float(rows.weight @ terms) / total, (gradient @ rows.weight) / total
+
+    if start is None:
+        r, alpha = rate_start(summary)
+        # A dropout rate on the purchase rate's time scale.
+        start = ParetoNBDParams(r, alpha, 1.0, alpha)
+    theta, iterations = maximise(objective, np.array(astuple(start)), "Pareto/NBD")
+    log_likelihood = float(rows.weight @ _terms(theta, rows)[0])
+    params = ParetoNBDParams(*(float(value) for value in theta))
+    return Fit(params, log_likelihood, len(summary), iterations)
+
+
+def pareto_nbd_p_alive(params: ParetoNBDParams, summary: Summary) -> FloatArray:
+    """P(still a customer at T | history)."""
+    return _terms(np.array(astuple(params), dtype=np.float64), rows_of(summary))[2]
+
+
+def pareto_nbd_expected_transactions(
+    params: ParetoNBDParams, summary: Summary, horizon: float
+) -> FloatArray:
+    """Expected repeat purchases in the next `horizon` time units, given each history:
+
+    P(alive) (r+x)(beta+T) / (alpha+T) * [1 - ((beta+T)/(beta+T+t))^(s-1)] / (s-1),
+    the bracket over (s-1) written -expm1(-(s-1) k) / (s-1) with k = log1p(t/(beta+T)),
+    which tends to k at s = 1 instead of 0/0.
+    """
+    if not (math.isfinite(horizon) and horizon >= 0):
+        raise ValueError(f"horizon must be a finite number >= 0, not {horizon!r}")
+    r, alpha, s, beta = astuple(params)
+    x, T = summary.frequency, summary.T
+    k = np.log1p(horizon / (beta + T))
+    exponent = s - 1.0
+    spread = k if abs(exponent) < 1e-12 else -np.expm1(-exponent * k) / exponent
+    if_alive = (r + x) * (beta + T) / (alpha + T) * spread
+    expected: FloatArray = np.maximum(pareto_nbd_p_alive(params, summary) * if_alive, 0.0)
+    return expected
+
+
+def simulate_pareto_nbd(
+    params: ParetoNBDParams, T: npt.ArrayLike, rng: np.random.Generator
+) -> Summary:
+    """Draw customers from the model, each observed for its T after the first purchase."""
+    horizon = as_vector(T)
+    n = horizon.size
+    tiny = np.finfo(np.float64).tiny
+    rate = rng.gamma(params.r, 1.0 / params.alpha, n)
+    dropout_rate = np.maximum(rng.gamma(params.s, 1.0 / params.beta, n), tiny)
+    active_for = np.minimum(rng.exponential(1.0, n) / dropout_rate, horizon)
+    frequency = rng.poisson(rate * active_for).astype(np.float64)
+    # Given their count, Poisson arrivals are uniform: the last of x is U^(1/x) of the span.
+    last = rng.random(n) ** (1.0 / np.maximum(frequency, 1.0)) * active_for
+    recency = np.where(frequency > 0, np.maximum(last, tiny), 0.0)
+    return Summary(frequency, recency, horizon)
