@@ -19,7 +19,9 @@ from shomer.people.models import Role, Team, User
 PASSWORD = "correct horse battery"
 
 
-def make_user(username: str, role: str = Role.AGENT, team: Team | None = None, **extra: Any) -> User:
+def make_user(
+    username: str, role: str = Role.AGENT, team: Team | None = None, **extra: Any
+) -> User:
     user = User.objects.create_user(
         username=username, password=PASSWORD, role=role, language="he", **extra
     )

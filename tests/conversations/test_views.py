@@ -195,7 +195,10 @@ def test_note_assign_properties_tags_and_time(dana, michal, dana_ticket):
     assert ticket.messages.filter(direction=Direction.NOTE).count() == 1
     assert ticket.assignee == michal
     assert (ticket.status, ticket.priority, ticket.kind, ticket.team) == (
-        "on_hold", "high", "complaint", None,
+        "on_hold",
+        "high",
+        "complaint",
+        None,
     )
     assert sorted(ticket.tags.values_list("name", flat=True)) == ["אתר", "דחוף"]
     assert ticket.time_entries.get().minutes == 25
@@ -229,7 +232,9 @@ def test_merge_refuses_bad_targets(dana, dana_ticket, noa, support, target):
     merged.save()
     number = {"self": dana_ticket.pk, "missing": 987654, "merged": merged.pk}[target]
 
-    response = logged_in(dana).post(reverse("ticket-merge", args=[dana_ticket.pk]), {"target": number})
+    response = logged_in(dana).post(
+        reverse("ticket-merge", args=[dana_ticket.pk]), {"target": number}
+    )
 
     assert response.status_code == 422
     dana_ticket.refresh_from_db()
