@@ -217,7 +217,11 @@ CACHES = {
 BROKER_FOLDER = SHOMER_HOME / "broker"
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://")
 CELERY_BROKER_TRANSPORT_OPTIONS = (
-    {"data_folder_in": str(BROKER_FOLDER), "data_folder_out": str(BROKER_FOLDER)}
+    {
+        "data_folder_in": str(BROKER_FOLDER),
+        "data_folder_out": str(BROKER_FOLDER),
+        "control_folder": str(BROKER_FOLDER / "control"),
+    }
     if CELERY_BROKER_URL.startswith("filesystem")
     else {}
 )

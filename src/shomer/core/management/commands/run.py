@@ -36,7 +36,12 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if not 0 < options["port"] < 65536:
             raise CommandError("--port must be between 1 and 65535")
-        for folder in (settings.SHOMER_HOME, settings.BROKER_FOLDER, settings.MEDIA_ROOT):
+        for folder in (
+            settings.SHOMER_HOME,
+            settings.BROKER_FOLDER / "control",
+            settings.MEDIA_ROOT,
+            settings.STATIC_ROOT,
+        ):
             Path(folder).mkdir(parents=True, exist_ok=True)
         self.stdout.write(f"Shomer home: {settings.SHOMER_HOME}")
         call_command("migrate", interactive=False, verbosity=0)
