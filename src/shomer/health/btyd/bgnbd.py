@@ -107,14 +107,18 @@ def bgnbd_p_alive(params: BGNBDParams, summary: Summary) -> FloatArray:
     which stays in [0, 1] at any magnitude.
     """
     r, alpha, a, b = astuple(params)
-    x, tx, T = summary.frequency, summary.recency, summary.T
-    repeat = x > 0
+    x = summary.frequency
+    repeat = np.flatnonzero(x > 0)
+    x_repeat = x[repeat]
+    tx = summary.recency[repeat]
+    # log((alpha+T)/(alpha+t_x)) as log1p: exact as t_x nears T.
     log_odds = (
         math.log(a)
-        - np.log(np.where(repeat, b + x - 1.0, 1.0))
-        + (r + x) * (np.log(alpha + T) - np.log(alpha + tx))
+        - np.log(b + x_repeat - 1.0)
+        + (r + x_repeat) * np.log1p((summary.T[repeat] - tx) / (alpha + tx))
     )
-    p_alive: FloatArray = np.where(repeat, expit(-log_odds), 1.0)
+    p_alive = np.ones_like(x)
+    p_alive[repeat] = expit(-log_odds)
     return p_alive
 
 

@@ -63,7 +63,9 @@ def _hypergeometric(
     return value, by_z, by_both, by_c
 
 
-def _log_F(theta: FloatArray, x: FloatArray, t: FloatArray) -> tuple[FloatArray, FloatArray]:
+def _log_F(
+    theta: FloatArray, x: FloatArray, t: FloatArray, *, with_gradient: bool = True
+) -> tuple[FloatArray, FloatArray | None]:
     """log F(t) and its gradient, where (F(t_x) - F(T)) / (r+s+x) is the integral over
     dropout times y in (t_x, T] of (alpha+y)^-(r+x) (beta+y)^-(s+1).
 
@@ -79,6 +81,9 @@ def _log_F(theta: FloatArray, x: FloatArray, t: FloatArray) -> tuple[FloatArray,
     log_beta_t = np.log(beta + t)
     if alpha >= beta:
         z = (alpha - beta) / (alpha + t)
+        if not with_gradient:
+            log_G = np.log(hyp2f1(1.0, r + x, c, z))
+            return -(r + x) * log_alpha_t - s * log_beta_t + log_G, None
         value, by_z, by_both, by_c = _hypergeometric(r + x, c, z)
         log_F = -(r + x) * log_alpha_t - s * log_beta_t + np.log(value)
         gradient = np.stack(
@@ -91,8 +96,11 @@ def _log_F(theta: FloatArray, x: FloatArray, t: FloatArray) -> tuple[FloatArray,
         )
     else:
         z = (beta - alpha) / (beta + t)
+        powers = -(r + x - 1.0) * log_alpha_t - (s + 1.0) * log_beta_t
+        if not with_gradient:
+            return powers + np.log(hyp2f1(1.0, s + 1.0, c, z)), None
         value, by_z, by_both, by_c = _hypergeometric(np.full_like(x, s + 1.0), c, z)
-        log_F = -(r + x - 1.0) * log_alpha_t - (s + 1.0) * log_beta_t + np.log(value)
+        log_F = powers + np.log(value)
         gradient = np.stack(
             [
                 -log_alpha_t + by_c / value,
@@ -104,31 +112,44 @@ def _log_F(theta: FloatArray, x: FloatArray, t: FloatArray) -> tuple[FloatArray,
     return log_F, gradient
 
 
-def _terms(theta: FloatArray, rows: Rows) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """Per-row log-likelihood, its gradient (4 x n) in (r, alpha, s, beta), and P(alive):
+def _log_parts(
+    theta: FloatArray, rows: Rows, *, with_gradient: bool
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray | None, FloatArray | None]:
+    """log of the bracket's two terms ("alive at T", "left in (t_x, T]"), log F(t_x),
+    log F(T), and the gradients of the last two."""
+    r, alpha, s, beta = (float(value) for value in theta)
+    x = rows.x
+    log_alive = -(r + x) * np.log(alpha + rows.T) - s * np.log(beta + rows.T)
+    with np.errstate(invalid="ignore", over="ignore"):  # non-finite 2F1: the fit checks
+        log_F_tx, gradient_tx = _log_F(theta, x, rows.tx, with_gradient=with_gradient)
+        log_F_T, gradient_T = _log_F(theta, x, rows.T, with_gradient=with_gradient)
+    log_share = math.log(s) - np.log(r + s + x)
+    # F falls with t, so F(T) <= F(t_x); equal (log -inf for "left") when t_x = T.
+    log_left = log_share + log_F_tx + _log1mexp(log_F_T - log_F_tx)
+    return log_alive, log_left, log_F_tx, log_F_T, gradient_tx, gradient_T
+
+
+def _terms(theta: FloatArray, rows: Rows) -> tuple[FloatArray, FloatArray]:
+    """Per-row log-likelihood and its gradient (4 x n) in (r, alpha, s, beta):
 
     L = G(r+x) alpha^r beta^s / G(r)
         * [(alpha+T)^-(r+x) (beta+T)^-s + s/(r+s+x) (F(t_x) - F(T))]
-    The first bracketed term is "still alive at T", the second "left in (t_x, T]", so
-    P(alive) is the first one's share. The rounding error of F(t_x) - F(T) is at most
-    machine epsilon times the first term (docs/btyd.md), so cancellation cannot spoil it.
+    The first bracketed term is "still alive at T", the second "left in (t_x, T]". The
+    rounding error of F(t_x) - F(T) is at most machine epsilon times the first term
+    (docs/btyd.md), so cancellation cannot spoil the sum.
     """
     r, alpha, s, beta = (float(value) for value in theta)
-    x, tx, T = rows.x, rows.tx, rows.T
+    x, T = rows.x, rows.T
     m = r + s + x
-    log_alpha_T = np.log(alpha + T)
-    log_beta_T = np.log(beta + T)
-    log_alive = -(r + x) * log_alpha_T - s * log_beta_T
-    with np.errstate(invalid="ignore", over="ignore"):  # non-finite 2F1: checked by the fit
-        log_F_tx, gradient_tx = _log_F(theta, x, tx)
-        log_F_T, gradient_T = _log_F(theta, x, T)
-    log_share = math.log(s) - np.log(m)
-    # F falls with t, so F(T) <= F(t_x); equal (log -inf for "left") when t_x = T.
-    log_left = log_share + log_F_tx + _log1mexp(log_F_T - log_F_tx)
+    log_alive, log_left, log_F_tx, log_F_T, gradient_tx, gradient_T = _log_parts(
+        theta, rows, with_gradient=True
+    )
+    assert gradient_tx is not None and gradient_T is not None
     log_sum = np.logaddexp(log_alive, log_left)
     constant = -gammaln(r) + r * math.log(alpha) + s * math.log(beta)
     log_likelihood = gammaln(r + rows.x_values)[rows.x_index] + constant + log_sum
     alive = np.exp(log_alive - log_sum)
+    log_share = math.log(s) - np.log(m)
     share_tx = np.exp(log_share + log_F_tx - log_sum)
     share_T = np.exp(log_share + log_F_T - log_sum)
     zero = np.zeros_like(x)
@@ -138,9 +159,9 @@ def _terms(theta: FloatArray, rows: Rows) -> tuple[FloatArray, FloatArray, Float
                 digamma(r + rows.x_values)[rows.x_index]
                 - float(digamma(r))
                 + math.log(alpha)
-                - alive * log_alpha_T,
+                - alive * np.log(alpha + T),
                 r / alpha - alive * (r + x) / (alpha + T),
-                math.log(beta) - alive * log_beta_T,
+                math.log(beta) - alive * np.log(beta + T),
                 s / beta - alive * s / (beta + T),
             ]
         )
@@ -148,7 +169,7 @@ def _terms(theta: FloatArray, rows: Rows) -> tuple[FloatArray, FloatArray, Float
         + share_tx * gradient_tx
         - share_T * gradient_T
     )
-    return log_likelihood, gradient, np.clip(alive, 0.0, 1.0)
+    return log_likelihood, gradient
 
 
 def pareto_nbd_log_likelihood(params: ParetoNBDParams, summary: Summary) -> FloatArray:
@@ -171,7 +192,7 @@ def fit_pareto_nbd(
     total = rows.total
 
     def objective(theta: FloatArray) -> tuple[float, FloatArray]:
-        terms, gradient, _ = _terms(theta, rows)
+        terms, gradient = _terms(theta, rows)
         return float(rows.weight @ terms) / total, (gradient @ rows.weight) / total
 
     if start is None:
@@ -185,8 +206,11 @@ def fit_pareto_nbd(
 
 
 def pareto_nbd_p_alive(params: ParetoNBDParams, summary: Summary) -> FloatArray:
-    """P(still a customer at T | history)."""
-    return _terms(np.array(astuple(params), dtype=np.float64), rows_of(summary))[2]
+    """P(still a customer at T | history): the "alive at T" term's share of the likelihood."""
+    theta = np.array(astuple(params), dtype=np.float64)
+    log_alive, log_left, *_ = _log_parts(theta, rows_of(summary), with_gradient=False)
+    p_alive: FloatArray = np.clip(np.exp(log_alive - np.logaddexp(log_alive, log_left)), 0, 1)
+    return p_alive
 
 
 def pareto_nbd_expected_transactions(

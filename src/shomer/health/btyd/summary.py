@@ -28,6 +28,7 @@ class SummaryError(ValueError):
 
     def __init__(self, problems: Sequence[str], more: int = 0) -> None:
         self.problems = list(problems)
+        self.more = more
         text = "; ".join(self.problems)
         if more:
             text += f"; and {more} more"
