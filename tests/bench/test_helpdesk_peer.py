@@ -240,6 +240,17 @@ def test_helpdesk_runs_on_a_postgresql_database_of_its_own_and_drops_it() -> Non
 
 
 @needs_peer_venv
+def test_a_pin_pip_cannot_install_fails_clearly_and_marks_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SHOMER_HOME", str(tmp_path))
+    with pytest.raises(peers.PeerInstallError, match="pip could not install") as raised:
+        peers.ensure_peer_venv("broken", ["nh3==0.0.0"])
+    assert "nh3==0.0.0" in str(raised.value)
+    assert not (tmp_path / "peers" / "broken" / peers.MARKER_NAME).exists()
+
+
+@needs_peer_venv
 def test_a_runner_failure_raises_with_its_stderr(tmp_path: Path) -> None:
     with pytest.raises(PeerRunError, match="is not a folder"):
         run_helpdesk("email-ingest", "--dir", str(tmp_path / "missing"), timeout=600)
