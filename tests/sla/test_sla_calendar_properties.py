@@ -25,8 +25,14 @@ from shomer.sla.calendar import (
 )
 
 DAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
-ZONES = ("Asia/Jerusalem", "Asia/Jerusalem", "Europe/London", "America/New_York",
-         "Australia/Lord_Howe", "UTC")  # fmt: skip
+ZONES = (
+    "Asia/Jerusalem",
+    "Asia/Jerusalem",
+    "Europe/London",
+    "America/New_York",
+    "Australia/Lord_Howe",
+    "UTC",
+)
 ONE_DAY = dt.timedelta(days=1)
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -133,8 +139,13 @@ def test_adding_twice_is_adding_the_sum(
 
 
 @SETTINGS
-@given(calendar=calendars(), start=instants, later=st.integers(0, 5 * 86_400), amount=minutes,
-       more=st.integers(0, 500))  # fmt: skip
+@given(
+    calendar=calendars(),
+    start=instants,
+    later=st.integers(0, 5 * 86_400),
+    amount=minutes,
+    more=st.integers(0, 500),
+)
 def test_later_starts_and_more_minutes_never_give_an_earlier_due(
     calendar: Calendar, start: dt.datetime, later: int, amount: int, more: int
 ) -> None:
