@@ -13,7 +13,17 @@ import re
 
 import nh3
 
-MAX_HTML_CHARS = 5_000_000
+MAX_HTML_CHARS = 2_000_000
+# html5ever checks the stack of open elements for some start tags, so its cost grows
+# with nesting depth times tag count (10^8 took about a second here). Past this budget
+# the HTML is not rendered and its text is read by stripping tags.
+MAX_HTML_WORK = 20_000_000
+_VOID_TAGS = frozenset(
+    "area base br col embed hr img input link meta param source track wbr p li dt dd tr td th "  # noqa: SIM905
+    "option tbody thead tfoot colgroup".split()
+)
+_TAG_SCAN = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]{0,15})")
+_ANY_TAG = re.compile(r"<[^<>]{0,2000}>")
 
 # What an agent's browser may render: nh3's defaults (no script, no event handlers,
 # no javascript: URLs), plus `cid:` images, `dir`/`lang` for right-to-left text and a
@@ -55,13 +65,39 @@ _SPACES = re.compile(r"[ \t\r\n\f\u00a0]+")
 _BLANK_LINES = re.compile(r"\n{3,}")
 
 
+def is_html_affordable(source: str) -> bool:
+    """False for HTML whose nesting would make sanitising slow (hostile or broken)."""
+    source = source[:MAX_HTML_CHARS]
+    depth = deepest = tags = 0
+    for match in _TAG_SCAN.finditer(source):
+        tags += 1
+        name = match.group(2).lower()
+        if match.group(1):
+            depth = max(0, depth - 1)
+        elif name not in _VOID_TAGS:
+            depth += 1
+            deepest = max(deepest, depth)
+    return deepest * tags <= MAX_HTML_WORK
+
+
 def sanitise_html(source: str) -> str:
-    """HTML safe to show an agent: no script, no handlers, no remote code."""
+    """HTML safe to show an agent: no script, no handlers, no remote code.
+
+    "" when the HTML is too costly to sanitise (see `is_html_affordable`)."""
+    if not is_html_affordable(source):
+        return ""
     return str(_DISPLAY_CLEANER.clean(source[:MAX_HTML_CHARS]))
+
+
+def _strip_tags(source: str) -> str:
+    text = html_lib.unescape(_ANY_TAG.sub(" ", source[:MAX_HTML_CHARS]))
+    return "\n".join(_SPACES.sub(" ", line).strip() for line in text.splitlines()).strip()
 
 
 def html_to_text(source: str) -> str:
     """Readable text of an HTML body; blockquoted lines prefixed with "> "."""
+    if not is_html_affordable(source):
+        return _strip_tags(source)
     cleaned = str(_TEXT_CLEANER.clean(source[:MAX_HTML_CHARS]))
     lines: list[str] = []
     current: list[str] = []

@@ -30,7 +30,7 @@ from shomer.channels.email.headers import (
     parse_ids,
     raw_header_text,
 )
-from shomer.channels.email.html import html_to_text, sanitise_html
+from shomer.channels.email.html import html_to_text, is_html_affordable, sanitise_html
 from shomer.channels.email.quotes import strip_quotes
 from shomer.channels.email.threads import is_forward_subject, ticket_token
 
@@ -45,7 +45,7 @@ class Limits:
 
     max_message_bytes: int = 50 * MIB
     max_attachment_bytes: int = 25 * MIB
-    max_depth: int = 20
+    max_depth: int = 64
     max_parts: int = 500
     max_text_chars: int = 1_000_000
     # Lines times nesting levels the stdlib parser may walk: it checks every line
@@ -444,6 +444,8 @@ class _Walk:
             data = self._decoded(part)
             text = self._text(part, data)
             if content_type == "text/html":
+                if not is_html_affordable(text):
+                    self.errors.append("HTML nested too deeply to render; its text is kept")
                 return [_Chunk(html=text)]
             if _is_flowed(part):
                 text = unflow(text, delete_space=_param(part, "delsp").lower() == "yes")
@@ -583,7 +585,9 @@ def _forward_block(forward: ForwardedEmail) -> str:
 
 
 def _payload_bytes(part: email.message.Message) -> bytes:
-    payload = part.get_payload()
+    # The stored payload itself: compat32's get_payload() without decode=True turns
+    # 8-bit bytes into U+FFFD using the declared charset, which is the thing mail lies about.
+    payload = getattr(part, "_payload", None)
     if not isinstance(payload, str):
         return b""
     try:
