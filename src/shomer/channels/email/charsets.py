@@ -65,6 +65,7 @@ _HEBREW_LABELS = _VISUAL_LABELS | {
 
 # Hebrew letters in iso-8859-8 / windows-1255 (both put alef..tav at 0xE0..0xFA).
 _HEBREW_BYTE_LOW, _HEBREW_BYTE_HIGH = 0xE0, 0xFA
+_HEBREW_BYTE_RUN = re.compile(rb"[\xe0-\xfa]{2,}")
 _C1 = re.compile("[\x80-\x9f]")
 
 
@@ -116,10 +117,11 @@ def guess_codec(data: bytes) -> str:
         pass
     else:
         return "utf-8"
-    high = [byte for byte in data if byte >= 0x80]
-    hebrew = sum(1 for byte in high if _HEBREW_BYTE_LOW <= byte <= _HEBREW_BYTE_HIGH)
-    # Hebrew text in a one-byte charset is mostly letters in 0xE0..0xFA.
-    return "cp1255" if hebrew * 2 >= len(high) else "cp1252"
+    high = sum(1 for byte in data if byte >= 0x80)
+    # Hebrew in a one-byte charset is words: runs of letters in 0xE0..0xFA. Western text
+    # has lone accented letters between ASCII ones ("café").
+    hebrew = sum(len(run) for run in _HEBREW_BYTE_RUN.findall(data))
+    return "cp1255" if hebrew * 2 >= high else "cp1252"
 
 
 def decode_bytes(data: bytes, label: str | None = None) -> Decoded:

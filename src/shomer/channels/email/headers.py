@@ -59,7 +59,9 @@ def _decode_q(payload: str) -> bytes:
 
 
 def _decode_b(payload: str) -> bytes | None:
-    data = _BASE64_JUNK.sub(b"", payload.encode("ascii", "replace"))
+    data = payload.encode("ascii", "replace").rstrip(b"=")
+    if _BASE64_JUNK.search(data):
+        return None  # not base64 at all: keep the word as written
     # One stray character past a whole group cannot be decoded: drop it.
     if len(data) % 4 == 1:
         data = data[:-1]
@@ -123,7 +125,7 @@ def decode_words(value: str) -> tuple[str, list[str]]:
 def clean_text(value: str) -> tuple[str, list[str]]:
     """Unfold, drop control characters (header injection) and bidi overrides, trim."""
     notes: list[str] = []
-    value = _FOLD.sub(" ", value)
+    # Folding was undone on the raw value; a line break now came out of an encoded word.
     if _CONTROLS.search(value) or "\n" in value or "\r" in value:
         notes.append("control characters removed")
         value = _CONTROLS.sub(" ", value.replace("\r", " ").replace("\n", " "))

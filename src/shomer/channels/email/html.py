@@ -86,7 +86,7 @@ def sanitise_html(source: str) -> str:
     "" when the HTML is too costly to sanitise (see `is_html_affordable`)."""
     if not is_html_affordable(source):
         return ""
-    return str(_DISPLAY_CLEANER.clean(source[:MAX_HTML_CHARS]))
+    return str(_DISPLAY_CLEANER.clean(source[:MAX_HTML_CHARS])).strip()
 
 
 def _strip_tags(source: str) -> str:
