@@ -28,7 +28,7 @@ import calendar
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from shomer.language.normalize import strip_marks
@@ -107,14 +107,18 @@ _DURATION = re.compile(
     + r"(?:within|in|during the next|in the next|within the next|"
     + _HP
     + r"(?:תוך|בתוך|בעוד|עוד|במהלך ה?))\s*(?:-?\s*)?"
-    r"(?:(?P<num>\d{1,3}(?:\.5)?|"
+    # Fixed phrases first, so "an hour and a half" is not read as "an hour".
+    r"(?:(?P<dual>שעתיים|יומיים|שבועיים|חודשיים|חצי שעה|רבע שעה|שעה וחצי|half an hour|"
+    r"an hour and a half|a day or two|יום עסקים|יום עבודה|a business day|a working day|"
+    r"the hour|the day|שעה|יום|שבוע|חודש|an hour|a day|a week|a month)"
+    r"|(?P<num>\d{1,3}(?:\.5)?|"
     + _EN_NUM
     + "|"
     + _HE_NUM
     + r")\s*-?\s*"
     + _DURATION_UNITS
-    + r"|(?P<dual>שעתיים|יומיים|שבועיים|חודשיים|חצי שעה|רבע שעה|שעה וחצי|half an hour|"
-    r"an hour and a half|a day or two|שעה|יום|שבוע|חודש|an hour|a day|a week|a month))" + _E,
+    + r")"
+    + _E,
     _I,
 )
 _DUALS: dict[str, tuple[float, str]] = {
@@ -123,6 +127,9 @@ _DUALS: dict[str, tuple[float, str]] = {
     "שעה וחצי": (90, "minute"), "an hour and a half": (90, "minute"), "a day or two": (2, "day"),
     "שעה": (1, "hour"), "an hour": (1, "hour"), "יום": (1, "day"), "a day": (1, "day"),
     "שבוע": (1, "week"), "a week": (1, "week"), "חודש": (1, "month"), "a month": (1, "month"),
+    "יום עסקים": (1, "business_day"), "יום עבודה": (1, "business_day"),
+    "a business day": (1, "business_day"), "a working day": (1, "business_day"),
+    "the hour": (1, "hour"), "the day": (1, "day"),
 }  # fmt: skip
 
 _DATE_NUMERIC = re.compile(
@@ -136,6 +143,17 @@ _DATE_DAY_MONTH = re.compile(
     + r"(?P<d>\d{1,2})(?:st|nd|rd|th)?\s*(?:of\s+|ב-?|ל-?)?(?P<mon>"
     + _MONTH_RE
     + r")"
+    + _E,
+    _I,
+)
+# "by the 20th", "עד ה-20 לחודש": a day of this month, or of next month if past.
+_DAY_OF_MONTH = re.compile(
+    r"(?:(?<![\w.])the\s+(?P<d>\d{1,2})(?:st|nd|rd|th)(?!\s*(?:of\s+)?(?:"
+    + _MONTH_RE
+    + r"))|"
+    + _B
+    + _HP
+    + r"(?P<d2>\d{1,2})\s+(?:לחודש|בחודש))"
     + _E,
     _I,
 )
@@ -215,7 +233,13 @@ _HOUR_ONLY = re.compile(
     r"|" + _B + r"(?:ב|עד|לפני)\s*-\s*(?P<h4>\d{1,2})"
     r"|" + _B + r"(?:עד|לפני)\s+(?P<h5>\d{1,2}))"
     r"(?![\d.:/])(?!\s*(?:minutes?|mins?|hours?|days?|weeks?|months?|דקות|שעות|ימים|ימי|שבועות|"
-    r"חודשים|אחוז|%|₪|\$|ש\"ח|nis|usd))\s*(?:" + _PART_AM + r"|" + _PART_PM + r")?",
+    r"חודשים|אחוז|%|₪|\$|ש\"ח|nis|usd|(?:st|nd|rd|th)\b|ב?-?(?:"
+    + _MONTH_RE
+    + r")))\s*(?:"
+    + _PART_AM
+    + r"|"
+    + _PART_PM
+    + r")?",
     _I,
 )
 _HEBREW_HOUR_WORD = re.compile(
@@ -235,7 +259,15 @@ _ENGLISH_HOUR_WORD = re.compile(
     r"eleven|twelve)(?:\s+o'?clock)?(?:\s*" + _PART_AM + r"|\s*" + _PART_PM + r")?" + _E,
     _I,
 )
-_NOON = re.compile(_B + r"(?:noon|midday|lunchtime|" + _HP + r"(?:צהריים|צהרים))" + _E, _I)
+_NOON = re.compile(
+    r"(?<!אחר )(?<!אחרי )" + _B + r"(?:noon|midday|lunchtime|" + _HP + r"(?:צהריים|צהרים))" + _E, _I
+)
+# A delivery window ("בין 8 ל-12", "between 8 and 12") is due at its end.
+_WINDOW = re.compile(
+    _B + r"(?:between|בין)\s+(?P<a>\d{1,2})(?::(?P<am>\d{2}))?\s*(?:and|to|-|ל\s*-?)\s*"
+    r"(?P<b>\d{1,2})(?::(?P<bm>\d{2}))?(?![\d.:/])",
+    _I,
+)
 _PART_OF_DAY = re.compile(
     _B + r"(?:(?P<morning>morning|בבוקר|הבוקר)"
     r"|(?P<afternoon>afternoon|אחה\"צ|אחר הצהריים|אחרי הצהריים)"
@@ -317,7 +349,7 @@ def _duration(match: re.Match[str]) -> tuple[float, str]:
         amount = float(raw)
     else:
         amount = float(_HEBREW_NUMBERS.get(raw, _ENGLISH_NUMBERS.get(raw, 0)))
-    if unit.startswith(("business", "working", "ימי")):
+    if unit.startswith(("business", "working", "ימי ")):
         return amount, "business_day"
     for key, name in (
         ("min", "minute"),
@@ -338,6 +370,12 @@ def _duration(match: re.Match[str]) -> tuple[float, str]:
 
 def _clock(text: str) -> tuple[time, str] | None:
     """The hour named in `text` and its kind: "clock", "eod" or "part" (of the day)."""
+    match = _WINDOW.search(text)
+    if match:
+        start, end = int(match.group("a")), int(match.group("b"))
+        end_hour = _hour(end, None, None)
+        if end_hour is not None and end_hour > (_hour(start, None, None) or 0) - 1:
+            return time(end_hour, int(match.group("bm") or 0)), "clock"
     match = _CLOCK.search(text)
     if match:
         hour = _hour(int(match.group("h")), match.group("am"), match.group("pm"))
@@ -421,6 +459,15 @@ def _day(text: str, today: date, tz: ZoneInfo) -> tuple[date, bool] | None:
             last = calendar.monthrange(year + 1, month)[1]
             named = date(year + 1, month, min(day_of_month, last))
         return named, False
+    match = _DAY_OF_MONTH.search(text)
+    if match:
+        wanted = int(match.group("d") or match.group("d2"))
+        year, month = today.year, today.month
+        for _ in range(3):
+            last = calendar.monthrange(year, month)[1]
+            if wanted <= last and date(year, month, wanted) >= today:
+                return date(year, month, wanted), False
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     match = _HE_WEEKDAY.search(text)
     if match:
         if match.group("shabbat"):
@@ -457,10 +504,11 @@ def resolve_due(sentence: str, sent_at: datetime, tz: ZoneInfo) -> DueReading:
         amount, unit = _duration(duration)
         if amount <= 0:
             return DueReading(None, True, True)
-        if unit == "minute":
-            return DueReading(local + timedelta(minutes=amount), True, False)
-        if unit == "hour":
-            return DueReading(local + timedelta(hours=amount), True, False)
+        if unit in ("minute", "hour"):
+            # Exact durations run in real time: add them in UTC, so a DST change in
+            # between moves the wall clock, not the instant.
+            delta = timedelta(minutes=amount) if unit == "minute" else timedelta(hours=amount)
+            return DueReading((local.astimezone(UTC) + delta).astimezone(tz), True, False)
         whole = int(amount)
         if unit == "business_day":
             day = _add_business_days(today, whole, tz)

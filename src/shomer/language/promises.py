@@ -37,17 +37,17 @@ _HE_THIRD_PARTY = re.compile(
     r"(?:\s+\S+){0,3}?\s+(?:י|ת)(?:חזור|חזרו|צור|צרו|גיע|גיעו|תקשר|תקשרו|שלח|ישלח|טופל|תוקן|"
     r"זוכה|עודכן|ופעל|היה מוכן|היה זמין|חזיר|טפל|בדוק|הגיע|יחזור)(?![\w])"
     r"|(?<![\w])(?:יחזרו|יחזור|יצרו|ייצרו|ייצור|יצור|יתקשרו|יגיע|תגיע|יישלח|ישלח|תישלח|יטופל|"
-    r"תטופל|יתוקן|יזוכה|תזוכה|יעודכן|תקבל|תקבלי|תקבלו|תשמע|תשמעי)(?![\w])"
+    r"תטופל|יתוקן|יזוכה|תזוכה|יעודכן|תקבל|תקבלי|תקבלו|תשמע|תשמעי|יוחזר|תוחזר|יועבר|תועבר|"
+    r"ייכנס|תיכנס|יסודר|תסודר|יופעל|תופעל|יוחלף|יותקן|ישוחרר|יאושר|תאושר)(?![\w])"
     r"|(?<![\w])(?:מבטיח|מבטיחה|מבטיחים|מתחייב|מתחייבת|מתחייבים|אני על זה|אנחנו על זה)(?![\w])"
 )
 _EN_PROMISE = re.compile(
     r"\b(?:(?:i|we)(?:'ll|\s+will|\s+shall|'m going to|\s+am going to|'re going to|\s+are going to)"
     r"|(?:i|we)\s+(?:promise|commit|guarantee)|(?:i|we)'?(?:'ll| will) make sure"
     r"|you(?:'ll|\s+will)\s+(?:receive|get|hear|have|see|be contacted|be called)"
-    r"|(?:someone|somebody|a technician|the technician|an agent|our team|the team|a courier|"
-    r"the courier|a colleague|my colleague|a manager|my manager|billing|support|they|he|she|it|"
-    r"the refund|your refund|the credit|your order|the order|the package|the replacement|"
-    r"the fix|the link|the invoice)(?:'ll|\s+will|\s+should)\s+(?!not\b)"
+    r"|(?:someone|somebody|(?:a|an|the|our|your|my)\s+(?:technician|agent|team|courier|colleague|"
+    r"manager|engineer|driver|specialist|refund|credit|order|package|parcel|replacement|fix|"
+    r"link|invoice|delivery)|billing|support|they|he|she|it)(?:'ll|\s+will|\s+should)\s+(?!not\b)"
     r"|expect\s+(?:a|an|the|it|to|our|my)\b)",
     re.IGNORECASE,
 )

@@ -1,0 +1,94 @@
+"""`shomer language train|eval`: train the default models, or score them on the held-out split."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandParser
+
+from shomer.language.corpus import load_corpus
+from shomer.language.evaluate import (
+    evaluate_classifiers,
+    evaluate_promises,
+    load_promise_cases,
+    macro_f1,
+)
+from shomer.language.model import load_or_train, model_path, train_default
+
+TARGETS = {"abuse F1": 0.90, "sentiment macro-F1": 0.80, "promise due exact match": 0.85}
+
+
+class Command(BaseCommand):
+    help = "Train the language models (train) or evaluate them on the held-out split (eval)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("action", choices=["train", "eval"])
+        parser.add_argument("--models-dir", type=Path, default=None)
+        parser.add_argument("--json", action="store_true", help="eval: print JSON")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        models_dir = options["models_dir"] or Path(settings.SHOMER_HOME) / "models"
+        if options["action"] == "train":
+            started = time.perf_counter()
+            model = train_default()
+            path = model_path(models_dir)
+            model.save(path)
+            seconds = time.perf_counter() - started
+            self.stdout.write(f"trained {len(model.index)} features in {seconds:.1f} s -> {path}")
+            return
+        model = load_or_train(models_dir)
+        test = [e for e in load_corpus() if e.is_test]
+        scores = evaluate_classifiers(model, test)
+        promises = evaluate_promises(load_promise_cases())
+        headline = {
+            "abuse F1": next(s.f1 for s in scores if s.task == "abuse" and s.lang == "all"),
+            "sentiment macro-F1": macro_f1(scores, "sentiment"),
+            "promise due exact match": promises["all"][0] / promises["all"][1],
+        }
+        if options["json"]:
+            self.stdout.write(
+                json.dumps(
+                    {
+                        "labels": [
+                            s.__dict__ if hasattr(s, "__dict__") else _row(s) for s in scores
+                        ],
+                        "promises": {
+                            k: {"matches": m, "cases": n} for k, (m, n) in promises.items()
+                        },
+                        "headline": headline,
+                    },
+                    ensure_ascii=False,
+                )
+            )
+            return
+        self.stdout.write(f"held-out split: {len(test)} messages\n")
+        self.stdout.write(
+            f"{'task':<10} {'label':<9} {'lang':<4} {'P':>6} {'R':>6} {'F1':>6} {'n':>5}"
+        )
+        for s in scores:
+            self.stdout.write(
+                f"{s.task:<10} {s.label:<9} {s.lang:<4} {s.precision:6.3f} {s.recall:6.3f} "
+                f"{s.f1:6.3f} {s.support:5d}"
+            )
+        for lang in ("he", "en", "all"):
+            self.stdout.write(
+                f"sentiment macro-F1 {lang}: {macro_f1(scores, 'sentiment', lang):.3f}"
+            )
+        for lang, (matches, cases) in sorted(promises.items()):
+            self.stdout.write(
+                f"promise due exact match {lang}: {matches}/{cases} = {matches / cases:.3f}"
+            )
+        for name, target in TARGETS.items():
+            verdict = "ok" if headline[name] >= target else "BELOW TARGET"
+            self.stdout.write(f"{name}: {headline[name]:.3f} (target {target:.2f}) {verdict}")
+
+
+def _row(score: Any) -> dict[str, Any]:
+    return {
+        name: getattr(score, name)
+        for name in ("task", "label", "lang", "precision", "recall", "f1", "support")
+    }
