@@ -12,9 +12,7 @@ import time
 import pytest
 from django.db import connection
 
-from shomer import celery_app
 from shomer.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
-from tests.conftest import make_ticket
 from tests.servers import Recorder, redis_url
 
 
@@ -32,14 +30,17 @@ def database_url() -> str:
 @pytest.fixture
 def broker():
     with redis_url() as url:
-        saved = (celery_app.conf.broker_url, celery_app.conf.task_always_eager)
-        celery_app.conf.broker_url = url
-        celery_app.conf.task_always_eager = False
-        try:
-            yield url
-        finally:
-            celery_app.conf.broker_url, celery_app.conf.task_always_eager = saved
-            celery_app.pool.force_close_all()
+        yield url
+
+
+# The producer is a separate process too, configured like production: it opens the ticket
+# through the service layer and publishes the delivery task to Redis on commit.
+OPEN_TICKET = """
+from shomer.conversations.services import do_create_ticket
+from shomer.customers.models import Contact
+ticket = do_create_ticket(subject="האתר לא עולה", body_text="שלום", contact=Contact.objects.get(pk={contact}))
+print(ticket.pk)
+"""
 
 
 @pytest.mark.services
@@ -74,7 +75,21 @@ def test_a_real_worker_delivers_the_event(broker, noa):
             env=environment,
         )
         try:
-            ticket = make_ticket(contact=noa)
+            opened = subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "shomer.cli",
+                    "shell",
+                    "-c",
+                    OPEN_TICKET.format(contact=noa.pk),
+                ],
+                env=environment,
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            ticket_id = int(opened.stdout.split()[-1])
             assert receiver.received.wait(timeout=60), "the worker delivered nothing in 60 s"
             # The worker records the outcome just after the receiver answered.
             deadline = time.monotonic() + 30
@@ -86,5 +101,5 @@ def test_a_real_worker_delivers_the_event(broker, noa):
             worker.wait(timeout=30)
 
     payload = json.loads(receiver.requests[0][1])
-    assert payload["data"]["id"] == ticket.pk
+    assert payload["data"]["id"] == ticket_id
     assert WebhookDelivery.objects.get().status == DeliveryStatus.DELIVERED
