@@ -22,7 +22,7 @@ import datetime as dt
 import math
 import re
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import Any, Final, Literal
@@ -472,26 +472,72 @@ class _Block:
         )
 
 
+@lru_cache(maxsize=256)
+def _midnights(timezone: str, year: int) -> Int64Array:
+    """Epochs of every local midnight of `year` and of 1 January after (shared by zone)."""
+    zone = ZoneInfo(timezone)
+    first = dt.date(year, 1, 1)
+    count = (dt.date(year + 1, 1, 1) - first).days
+    midnights = [_wall_to_epoch(first + dt.timedelta(days=i), 0, zone) for i in range(count + 1)]
+    return np.array(midnights, dtype=np.int64)
+
+
+def _special_days(calendar: Calendar, year: int) -> set[dt.date]:
+    """Days of `year` whose hours may differ from their weekday's (overrides, holidays)."""
+    days = {day for day in calendar.closed if day.year == year}
+    days.update(day for day, _ in calendar.open if day.year == year)
+    if calendar.holidays == "IL":
+        holidays = il_calendar.holiday_dates(year)
+        days.update(holidays)
+        if calendar.eve_hours is not None:
+            following = holidays | il_calendar.holiday_dates(year + 1)
+            days.update(day - _ONE_DAY for day in following if (day - _ONE_DAY).year == year)
+        if calendar.chol_hamoed_hours is not None:
+            days.update(il_calendar.chol_hamoed_dates(year))
+    return days
+
+
 def _compile_year(calendar: Calendar, year: int) -> tuple[Int64Array, Int64Array]:
+    """The year's open intervals in absolute time, sorted.
+
+    Ordinary days are laid out with numpy, weekday by weekday; the few special days
+    (holidays, eves, overrides, clock changes) go through `Calendar.hours_on` one by one.
+    """
     zone = calendar.zone
-    starts: list[int] = []
-    ends: list[int] = []
-    day = dt.date(year, 1, 1)
-    midnight = _wall_to_epoch(day, 0, zone)
-    while day.year == year:
-        next_day = day + _ONE_DAY
-        next_midnight = _wall_to_epoch(next_day, 0, zone)
-        hours = calendar.hours_on(day)
-        if next_midnight - midnight == 86_400:
-            for start, end in hours:  # no clock change today: plain arithmetic
+    midnights = _midnights(calendar.timezone, year)
+    day_starts = midnights[:-1]
+    first = dt.date(year, 1, 1)
+    count = len(day_starts)
+    weekday = (first.weekday() + np.arange(count)) % 7
+    ordinary = np.diff(midnights) == 86_400  # no clock change that day
+    irregular = [(day - first).days for day in _special_days(calendar, year)]
+    ordinary[irregular] = False
+    starts: list[Int64Array] = []
+    ends: list[Int64Array] = []
+    for day_of_week, hours in enumerate(calendar.week):
+        if hours:
+            midnight = day_starts[ordinary & (weekday == day_of_week)]
+            for start, end in hours:
                 starts.append(midnight + start * 60)
                 ends.append(midnight + end * 60)
-        else:
-            for start, end in hours:
-                starts.append(_wall_to_epoch(day, start, zone))
-                ends.append(_wall_to_epoch(day, end, zone))
-        day, midnight = next_day, next_midnight
-    return np.array(starts, dtype=np.int64), np.array(ends, dtype=np.int64)
+    special_starts: list[int] = []
+    special_ends: list[int] = []
+    for index in np.flatnonzero(~ordinary).tolist():
+        day = first + dt.timedelta(days=index)
+        midnight_of_day = int(day_starts[index])
+        plain = int(midnights[index + 1]) - midnight_of_day == 86_400
+        for start, end in calendar.hours_on(day):
+            if plain:
+                special_starts.append(midnight_of_day + start * 60)
+                special_ends.append(midnight_of_day + end * 60)
+            else:  # a clock change today: each wall time on its own
+                special_starts.append(_wall_to_epoch(day, start, zone))
+                special_ends.append(_wall_to_epoch(day, end, zone))
+    starts.append(np.array(special_starts, dtype=np.int64))
+    ends.append(np.array(special_ends, dtype=np.int64))
+    all_starts = np.concatenate(starts)
+    order = np.argsort(all_starts, kind="stable")
+    return all_starts[order], np.concatenate(ends)[order]
 
 
 def _assemble(starts: Int64Array, ends: Int64Array) -> tuple[Int64Array, Int64Array]:
@@ -861,8 +907,3 @@ def scan_breaches(
         used = now_credit - start_credit
         warning = ~breached & (used >= warning_share * budget)
     return BreachScan(breached=breached, warning=warning, remaining_seconds=remaining)
-
-
-def hours_for(calendar: Calendar, days: Sequence[dt.date]) -> list[DayHours]:
-    """The working intervals of several local dates (for display and tests)."""
-    return [calendar.hours_on(day) for day in days]
