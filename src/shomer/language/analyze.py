@@ -99,7 +99,7 @@ class Analyzer:
         lang = detect_language(head)
         form = analysis_form(head)
         if _HAS_WORD.search(form):
-            scores = self.model.score(head)
+            scores = self.model.score(head, form)
         else:
             # Only punctuation, spaces or marks: nothing to read, so nothing is claimed.
             scores = Scores(0.0, 1.0, 0.0, 0.0, 0.0)

@@ -152,13 +152,31 @@ def _latin_language(text: str) -> str:
     return best
 
 
+_HEBREW_LETTER = re.compile("[\u05d0-\u05ea\ufb1d-\ufb4f]")
+_LATIN_LETTER = re.compile("[A-Za-z\u00c0-\u024f]")
+# Any letter of another script sends the text down the slower, exact count.
+_OTHER_SCRIPT = re.compile(
+    "[\u0370-\u058f\u0600-\u06ff\u0750-\u077f\u0900-\u097f\u0e00-\u0e7f"
+    "\u10a0-\u10ff\u1100-\u11ff\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af\ufb50-\ufdff\ufe70-\ufeff]"
+)
+
+
 def detect_language(text: str) -> str:
     """ISO-639-1 code of the dominant language of `text`; "en" when nothing decides.
 
     Hebrew letters weigh a little more than Latin ones, because Hebrew messages often carry
     English product names, URLs and e-mail addresses.
     """
-    counts = script_counts(text)
+    head = text[:_MAX_CHARS]
+    if _OTHER_SCRIPT.search(head):
+        counts = script_counts(head)
+    else:
+        counts = {}
+        hebrew, latin = len(_HEBREW_LETTER.findall(head)), len(_LATIN_LETTER.findall(head))
+        if hebrew:
+            counts["he"] = hebrew
+        if latin:
+            counts["latin"] = latin
     if not counts:
         return "en"
     weighted = {k: v * (1.5 if k == "he" else 1.0) for k, v in counts.items()}

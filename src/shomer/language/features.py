@@ -144,10 +144,14 @@ def _lexicon_vector(text: str, form: str) -> list[float]:
     ]
 
 
-def extract(text: str) -> tuple[list[str], list[float]]:
-    """(sparse string features, dense lexicon vector) of one message."""
+def extract(text: str, form: str | None = None) -> tuple[list[str], list[float]]:
+    """(sparse string features, dense lexicon vector) of one message.
+
+    `form` is `analysis_form(text)` when the caller has it already.
+    """
     text = text[:MAX_ANALYSED_CHARS]
-    form = analysis_form(text)
+    if form is None:
+        form = analysis_form(text)
     tokens = _TOKEN.findall(form)
     features: list[str] = []
     negate = 0

@@ -68,8 +68,8 @@ class LinearModel:
         self.lexical = lexical
         self.bias = bias
 
-    def logits(self, text: str) -> list[float]:
-        features, lexicon = extract(text)
+    def logits(self, text: str, form: str | None = None) -> list[float]:
+        features, lexicon = extract(text, form)
         rows = {self.index[f] for f in features if f in self.index}
         total = self.bias.astype(np.float64)
         if rows:
@@ -78,8 +78,9 @@ class LinearModel:
             total = total + self.sparse[list(rows)].sum(axis=0) / norm
         return [float(v) for v in total + np.asarray(lexicon, dtype=np.float64) @ self.lexical]
 
-    def score(self, text: str) -> Scores:
-        logits = self.logits(text)
+    def score(self, text: str, form: str | None = None) -> Scores:
+        """Model outputs for `text` (`form`: its analysis form, if already computed)."""
+        logits = self.logits(text, form)
         top = max(logits[:3])
         exps = [math.exp(v - top) for v in logits[:3]]
         total = sum(exps)

@@ -44,7 +44,8 @@ _INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff\ufe0e\ufe0f\u00ad\U0001f3fb-
 _HEBREW_STRETCH = re.compile(r"([\u05d0-\u05ea])\1{2,}")
 _LATIN_STRETCH = re.compile(r"([a-z])\1{2,}")
 _PUNCT_STRETCH = re.compile(r"([!?.])\1{2,}")
-_WORD = re.compile(r"[\w'\"]+", re.UNICODE)
+# Words keep their niqqud inside them (marks are not \\w), so spans cover whole words.
+_WORD = re.compile("[\\w'\"\u0591-\u05bd\u05bf\u05c1\u05c2\u05c4\u05c5\u05c7]+")
 
 # Emoji that carry sentiment become plain tokens the models and lexicons can read.
 _EMOJI_CLASSES: dict[str, str] = {}
