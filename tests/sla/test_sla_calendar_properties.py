@@ -13,8 +13,6 @@ from hypothesis import strategies as st
 
 from shomer.sla.calendar import (
     Calendar,
-    _compiled,
-    _Lookup,
     add_business_minutes,
     add_business_minutes_batch,
     business_seconds_between,
@@ -25,6 +23,7 @@ from shomer.sla.calendar import (
     scan_breaches,
     to_epoch,
 )
+from shomer.sla.intervals import Lookup, compiled_calendar
 
 DAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
 ZONES = (
@@ -246,7 +245,7 @@ def test_eve_hours_fall_exactly_on_the_days_before_israeli_holidays() -> None:
 )
 def test_the_bucketed_lookup_is_searchsorted(gaps: list[int], keys: list[int], side: Any) -> None:
     values = np.cumsum(np.array(gaps, dtype=np.int64))
-    lookup = _Lookup(values, side)
+    lookup = Lookup(values, side)
     probe = np.concatenate([np.array(keys, dtype=np.int64), values, values - 1, values + 1])
     assert lookup(probe).tolist() == np.searchsorted(values, probe, side=side).tolist()
 
@@ -255,6 +254,6 @@ def test_the_bucketed_lookup_takes_its_fast_path_on_a_real_calendar() -> None:
     calendar = Calendar.from_dict({"timezone": "Asia/Jerusalem", "week": {"sun": ["09:00-17:00"]}})
     starts = np.array([to_epoch(dt.datetime(2026, 6, 1, tzinfo=dt.UTC))], dtype=np.int64)
     add_business_minutes_batch(starts, np.array([60]), calendar)
-    block = _compiled(calendar).block
+    block = compiled_calendar(calendar).block
     assert block.start_lookup.steps >= 0
     assert block.cum_end_lookup.steps >= 0
