@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
 import json
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import shomer.sla.calendar as engine
 from shomer.sla.calendar import (
     MAX_BUSINESS_MINUTES,
     BusinessTimeError,
@@ -235,3 +238,19 @@ def test_any_json_gives_a_calendar_or_a_calendar_error(data: Any) -> None:
         assert str(error)
         return
     assert Calendar.from_dict(json.loads(json.dumps(calendar.to_dict()))) == calendar
+
+
+def test_the_engine_modules_import_no_django() -> None:
+    folder = Path(engine.__file__).parent
+    for name in ("calendar.py", "calendar_spec.py", "intervals.py", "il_calendar.py"):
+        tree = ast.parse((folder / name).read_text(encoding="utf-8"))
+        imported = [
+            alias.name
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Import)
+            for alias in node.names
+        ]
+        imported += [
+            node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+        ]
+        assert not [module for module in imported if module.split(".")[0] == "django"], name
