@@ -84,7 +84,8 @@ _RULES: tuple[tuple[str, str, str, str], ...] = (
     ("humiliating", "en", r"you clearly can{_A}?t manage", "we can spread the balance into smaller payments"),
 )  # fmt: skip
 _COMPILED = tuple(
-    (kind, lang, re.compile(r"(?<!\w)(?:" + pattern.replace("{_A}", _A) + r")", re.IGNORECASE), tip)
+    # Hebrew phrases may start with "ו" or "ש" ("ונפעל נגדך").
+    (kind, lang, re.compile(r"(?<!\w)[וש]?(?:" + pattern.replace("{_A}", _A) + r")", re.I), tip)
     for kind, lang, pattern, tip in _RULES
 )
 _GREETING = re.compile(

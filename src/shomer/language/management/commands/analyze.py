@@ -110,9 +110,12 @@ class Command(BaseCommand):
         interactive = sys.stdin.isatty()
         out = sys.stdout
         for raw in sys.stdin.buffer:
-            if not raw.strip():
-                continue
-            result = answer(analyzer, raw.rstrip(b"\r\n"), datetime.now(UTC))
+            line = raw.rstrip(b"\r\n")
+            if line.strip():
+                result = answer(analyzer, line, datetime.now(UTC))
+            else:
+                # Still one answer per line, so outputs stay aligned with inputs.
+                result = {"id": None, "error": "empty line"}
             out.write(json.dumps(result, ensure_ascii=False) + "\n")
             if interactive:
                 out.flush()
