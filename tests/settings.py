@@ -13,9 +13,6 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", True)  # noqa: F
 # Hashing with argon2 on every login would slow the suite for no benefit.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
-# WhiteNoise warns when the collected-static folder is missing; tests serve from finders.
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
-
 # A file, not memory, so that a real worker process (tests/webhooks/test_worker.py) and the
 # browser tests' live server share the test database.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405

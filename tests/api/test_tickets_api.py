@@ -219,3 +219,12 @@ def test_schema_and_docs_are_served(dana):
     } <= set(paths)
     client.force_login(dana)
     assert client.get("/api/docs/").status_code == 200
+
+
+def test_ticket_representation_has_exactly_the_declared_fields(dana, dana_ticket):
+    from shomer.api.serializers import TicketSerializer
+
+    item = api(dana).get("/api/tickets/").json()["results"][0]
+    assert list(item) == TicketSerializer.Meta.fields
+    assert item["customer_name"] == "מרפאת שיניים חיוך"
+    assert item["created_at"].endswith("+02:00")  # shown in Israel time, with the offset

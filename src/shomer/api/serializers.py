@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -127,6 +129,36 @@ class TicketSerializer(serializers.ModelSerializer[Ticket]):
 
     def get_tags(self, ticket: Ticket) -> list[str]:
         return sorted(tag.name for tag in ticket.tags.all())
+
+    def to_representation(self, ticket: Ticket) -> dict[str, Any]:
+        # The list endpoint's hot path: a plain dict instead of DRF's per-field machinery
+        # (a third of the time per page). The declared fields above still describe the
+        # schema; tests/api compare this output with them.
+        return {
+            "id": ticket.pk,
+            "subject": ticket.subject,
+            "status": ticket.status,
+            "priority": ticket.priority,
+            "channel": ticket.channel,
+            "kind": ticket.kind,
+            "customer": ticket.customer_id,
+            "customer_name": ticket.customer.name if ticket.customer_id else None,
+            "contact": ticket.contact_id,
+            "assignee": ticket.assignee_id,
+            "team": ticket.team_id,
+            "tags": self.get_tags(ticket),
+            "merged_into": ticket.merged_into_id,
+            "message_count": ticket.message_count,
+            "created_at": _iso(ticket.created_at),
+            "updated_at": _iso(ticket.updated_at),
+            "last_message_at": _iso(ticket.last_message_at),
+            "first_response_at": _iso(ticket.first_response_at),
+            "solved_at": _iso(ticket.solved_at),
+        }
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return timezone.localtime(moment).isoformat() if moment else None
 
 
 def _staff() -> Any:

@@ -74,6 +74,7 @@ class TicketViewSet(
     def get_queryset(self) -> QuerySet[Ticket]:
         return (
             conversations.visible_tickets(self.request.user)
+            .defer("search_text")
             .select_related("customer")
             .prefetch_related("tags")
             .order_by("-updated_at", "-id")
