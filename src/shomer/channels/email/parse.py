@@ -361,7 +361,7 @@ def _iter_parts(part: email.message.Message, depth: int) -> Iterator[email.messa
     yield part
     if depth >= 60:
         return
-    payload = part.get_payload()
+    payload = _raw_payload(part)
     if isinstance(payload, list):
         for child in payload:
             if isinstance(child, email.message.Message):
@@ -433,7 +433,7 @@ class _Walk:
             return []
         content_type = part.get_content_type()
         self.content_types.add(content_type)
-        payload = part.get_payload()
+        payload = _raw_payload(part)
         if isinstance(payload, list):
             children = [child for child in payload if isinstance(child, email.message.Message)]
             if content_type in ("message/rfc822", "message/global"):
@@ -584,10 +584,15 @@ def _forward_block(forward: ForwardedEmail) -> str:
 # --- Parts -------------------------------------------------------------------------------
 
 
-def _payload_bytes(part: email.message.Message) -> bytes:
+def _raw_payload(part: email.message.Message) -> object:
     # The stored payload itself: compat32's get_payload() without decode=True turns
-    # 8-bit bytes into U+FFFD using the declared charset, which is the thing mail lies about.
-    payload = getattr(part, "_payload", None)
+    # 8-bit bytes into U+FFFD using the declared charset, which is the thing mail lies
+    # about (and raises on a charset name with a NUL in it).
+    return getattr(part, "_payload", None)
+
+
+def _payload_bytes(part: email.message.Message) -> bytes:
+    payload = _raw_payload(part)
     if not isinstance(payload, str):
         return b""
     try:
