@@ -23,7 +23,7 @@ from shomer.sla.calendar import (
     scan_breaches,
     to_epoch,
 )
-from shomer.sla.intervals import Lookup, compiled_calendar
+from shomer.sla.intervals import Lookup, _midnights, compiled_calendar, wall_to_epoch
 
 DAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
 ZONES = (
@@ -257,3 +257,28 @@ def test_the_bucketed_lookup_takes_its_fast_path_on_a_real_calendar() -> None:
     block = compiled_calendar(calendar).block
     assert block.start_lookup.steps >= 0
     assert block.cum_end_lookup.steps >= 0
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    zone=st.sampled_from(
+        [
+            "Asia/Jerusalem",
+            "America/Santiago",
+            "Africa/Casablanca",
+            "Australia/Lord_Howe",
+            "America/Havana",
+            "Europe/London",
+            "Asia/Kolkata",
+        ]
+    ),
+    year=st.integers(1900, 2300),
+)
+def test_local_midnights_by_the_week_match_converting_every_day(zone: str, year: int) -> None:
+    midnights = _midnights(zone, year)
+    first = dt.date(year, 1, 1)
+    every_day = [
+        wall_to_epoch(first + dt.timedelta(days=day), 0, ZoneInfo(zone))
+        for day in range(len(midnights))
+    ]
+    assert midnights.tolist() == every_day

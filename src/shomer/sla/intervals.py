@@ -9,6 +9,7 @@ readers never lock and a grower swaps in a new snapshot under a lock.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import threading
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -167,12 +168,26 @@ class Block:
 
 @lru_cache(maxsize=256)
 def _midnights(timezone: str, year: int) -> Int64Array:
-    """Epochs of every local midnight of `year` and of 1 January after (shared by zone)."""
+    """Epochs of every local midnight of `year` and of 1 January after (shared by zone).
+
+    Converting every midnight is slow, so only one a week is converted; a week whose length
+    is exactly seven days of seconds has no clock change and is filled in by arithmetic.
+    (No zone changes its clocks twice within a week.)
+    """
     zone = ZoneInfo(timezone)
     first = dt.date(year, 1, 1)
     count = (dt.date(year + 1, 1, 1) - first).days
-    midnights = [wall_to_epoch(first + dt.timedelta(days=i), 0, zone) for i in range(count + 1)]
-    return np.array(midnights, dtype=np.int64)
+    probes = [*range(0, count, 7), count]
+    converted = {day: wall_to_epoch(first + dt.timedelta(days=day), 0, zone) for day in probes}
+    midnights = np.empty(count + 1, dtype=np.int64)
+    for begin, end in itertools.pairwise(probes):
+        if converted[end] - converted[begin] == (end - begin) * 86_400:
+            midnights[begin:end] = converted[begin] + np.arange(end - begin) * 86_400
+        else:
+            for day in range(begin, end):
+                midnights[day] = wall_to_epoch(first + dt.timedelta(days=day), 0, zone)
+    midnights[count] = converted[count]
+    return midnights
 
 
 def _special_days(calendar: Calendar, year: int) -> set[dt.date]:
