@@ -229,7 +229,7 @@ calendar_like = st.fixed_dictionaries(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(data=calendar_like | json_values)
 def test_any_json_gives_a_calendar_or_a_calendar_error(data: Any) -> None:
     try:
