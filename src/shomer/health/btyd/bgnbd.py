@@ -9,7 +9,8 @@ from dataclasses import astuple, dataclass
 
 import numpy as np
 import numpy.typing as npt
-from scipy.special import digamma, expit, gammaln, hyp2f1
+from scipy.integrate import quad
+from scipy.special import betaln, digamma, expit, gammaln, hyp2f1
 
 from shomer.health.btyd.fitting import Fit, Rows, compressed_rows, maximise, rate_start, rows_of
 from shomer.health.btyd.summary import FloatArray, Summary, as_vector
@@ -122,25 +123,55 @@ def bgnbd_p_alive(params: BGNBDParams, summary: Summary) -> FloatArray:
     return p_alive
 
 
-def _if_alive(r_x: FloatArray, a: float, c: FloatArray, u: FloatArray) -> FloatArray:
-    """c/(a-1) (1 - 2F1(r+x, a-1; c; -u)), c = a+b+x-1, u = t/(alpha+T): the expected
-    purchases in the horizon of a customer alive at T.
+def _closed_form(a: float, b: float, x: FloatArray, r_x: FloatArray, u: FloatArray) -> FloatArray:
+    """c/(a-1) (1 - 2F1(r+x, a-1; c; -u)), c = a+b+x-1, u = t/(alpha+T).
 
     FHL 2005 eq 10 after Pfaff's transform, which takes the 2F1 argument from
     t/(alpha+T+t) (near 1 for long horizons) to -u <= 0 and drops its (1-z)^-(r+x) factor.
-    At a = 1 the ratio is 0/0 but smooth in a: there it is the mean of a = 1 +- A_NEAR_ONE.
+    Near a = 1 the ratio is 0/0 but smooth in a: there it is interpolated linearly between
+    a = 1 +- A_NEAR_ONE (error ~A_NEAR_ONE^2).
     """
 
-    def closed_form(a: float, c: FloatArray) -> FloatArray:
-        value: FloatArray = c / (a - 1.0) * (1.0 - hyp2f1(r_x, a - 1.0, c, -u))
+    def at(a: float) -> FloatArray:
+        c = a + b + x - 1.0
+        with np.errstate(invalid="ignore", over="ignore"):  # checked by the caller
+            value: FloatArray = c / (a - 1.0) * (1.0 - hyp2f1(r_x, a - 1.0, c, -u))
         return value
 
     if abs(a - 1.0) >= A_NEAR_ONE:
-        return closed_form(a, c)
-    base = c - (a - 1.0)  # c at a = 1
-    below = closed_form(1.0 - A_NEAR_ONE, base - A_NEAR_ONE)
-    above = closed_form(1.0 + A_NEAR_ONE, base + A_NEAR_ONE)
-    return 0.5 * (below + above)
+        return at(a)
+    below, above = at(1.0 - A_NEAR_ONE), at(1.0 + A_NEAR_ONE)
+    return below + (a - (1.0 - A_NEAR_ONE)) / (2.0 * A_NEAR_ONE) * (above - below)
+
+
+def _by_quadrature(a: float, b_x: float, r_x: float, u: float) -> float:
+    """E over p ~ Beta(a, b+x) of (1 - (1 + p u)^-(r+x)) / p: the same expectation as an
+    integral over the dropout probability, with Beta's p^(a-1) (1-p)^(b+x-1) as quad's
+    algebraic weight."""
+
+    def spread(p: float) -> float:
+        return r_x * u if p == 0.0 else float(-math.expm1(-r_x * math.log1p(p * u)) / p)
+
+    integral = quad(
+        spread, 0.0, 1.0, weight="alg", wvar=(a - 1.0, b_x - 1.0), epsabs=0.0, epsrel=1e-12
+    )[0]
+    return float(integral / math.exp(betaln(a, b_x)))
+
+
+def _if_alive(params: BGNBDParams, x: FloatArray, u: FloatArray) -> FloatArray:
+    """Expected purchases in the horizon of a customer alive at T (u = t/(alpha+T)).
+
+    The closed form, checked against what it must be: at least 0 and at most (r+x) u, the
+    purchases of one who never leaves; scipy's 2F1 breaks that for some heavy buyers over
+    long horizons, and those rows are integrated numerically instead.
+    """
+    r, _, a, b = astuple(params)
+    r_x = r + x
+    value = _closed_form(a, b, x, r_x, u)
+    plausible = np.isfinite(value) & (value >= -1e-12) & (value <= r_x * u * (1 + 1e-9))
+    for row in np.flatnonzero(~plausible):
+        value[row] = _by_quadrature(a, b + float(x[row]), float(r_x[row]), float(u[row]))
+    return value
 
 
 def bgnbd_expected_transactions(
@@ -149,9 +180,8 @@ def bgnbd_expected_transactions(
     """Expected repeat purchases in the next `horizon` time units, given each history."""
     if not (math.isfinite(horizon) and horizon >= 0):
         raise ValueError(f"horizon must be a finite number >= 0, not {horizon!r}")
-    r, alpha, a, b = astuple(params)
     x, T = summary.frequency, summary.T
-    if_alive = _if_alive(r + x, a, a + b + x - 1.0, horizon / (alpha + T))
+    if_alive = _if_alive(params, x, horizon / (params.alpha + T))
     expected: FloatArray = np.maximum(bgnbd_p_alive(params, summary) * if_alive, 0.0)
     return expected
 

@@ -13,6 +13,7 @@ from dataclasses import astuple, dataclass
 
 import numpy as np
 import numpy.typing as npt
+from scipy.integrate import quad
 from scipy.special import digamma, gammaln, hyp2f1
 
 from shomer.health.btyd.fitting import Fit, Rows, compressed_rows, maximise, rate_start, rows_of
@@ -45,22 +46,92 @@ def _log1mexp(value: FloatArray) -> FloatArray:
     return result
 
 
+def _is_plausible(value: FloatArray, b: FloatArray, c: FloatArray) -> npt.NDArray[np.bool_]:
+    """2F1(1, b; c; z) on 0 <= z < 1 is a sum of positive terms starting at 1, and at most
+    its value at z = 1, (c-1)/(c-1-b), when that is finite. scipy's answer outside that (it
+    returns inf or NaN for some large b, c with z near 1) is not used."""
+    room = c - 1.0 - b
+    ceiling = np.where(room > 0, (c - 1.0) / np.where(room > 0, room, 1.0) * 1.000001, np.inf)
+    plausible: npt.NDArray[np.bool_] = np.isfinite(value) & (value >= 1.0 - 1e-12)
+    return plausible & (value <= ceiling)
+
+
 def _hypergeometric(
     b: FloatArray, c: FloatArray, z: FloatArray
-) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
-    """G = 2F1(1, b; c; z) with dG/dz, dG along (b, c) together, and dG along c alone.
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, npt.NDArray[np.bool_]]:
+    """G = 2F1(1, b; c; z) with dG/dz, dG along (b, c) together, dG along c alone, and
+    which rows scipy got right.
 
     dG/dz is exact, b/c 2F1(2, b+1; c+1; z); the parameter derivatives have no closed form
     and are central differences.
     """
-    value = hyp2f1(1.0, b, c, z)
-    by_z = b / c * hyp2f1(2.0, b + 1.0, c + 1.0, z)
-    step = HYPERGEOMETRIC_STEP * c
-    by_both = (hyp2f1(1.0, b + step, c + step, z) - hyp2f1(1.0, b - step, c - step, z)) / (
-        2.0 * step
+    with np.errstate(invalid="ignore", over="ignore"):
+        value = hyp2f1(1.0, b, c, z)
+        by_z = b / c * hyp2f1(2.0, b + 1.0, c + 1.0, z)
+        step = HYPERGEOMETRIC_STEP * c
+        up_both = hyp2f1(1.0, b + step, c + step, z)
+        down_both = hyp2f1(1.0, b - step, c - step, z)
+        up_c = hyp2f1(1.0, b, c + step, z)
+        down_c = hyp2f1(1.0, b, c - step, z)
+    good = (
+        _is_plausible(value, b, c)
+        & _is_plausible(up_both, b + step, c + step)
+        & _is_plausible(down_both, b - step, c - step)
+        & _is_plausible(up_c, b, c + step)
+        & _is_plausible(down_c, b, c - step)
+        & np.isfinite(by_z)
     )
-    by_c = (hyp2f1(1.0, b, c + step, z) - hyp2f1(1.0, b, c - step, z)) / (2.0 * step)
-    return value, by_z, by_both, by_c
+    by_both = (up_both - down_both) / (2.0 * step)
+    by_c = (up_c - down_c) / (2.0 * step)
+    return value, by_z, by_both, by_c, good
+
+
+def _log_F_by_quadrature(theta: FloatArray, x: float, t: float) -> float:
+    """log F(t) = log((r+s+x) * the integral over y > t of (alpha+y)^-(r+x) (beta+y)^-(s+1)),
+    integrated numerically where scipy's 2F1 fails. The integrand is taken relative to its
+    value at t and the variable scaled by its initial decay rate k, so the integral lies
+    between ~1/(r+s+x) and 1 and neither overflows nor underflows."""
+    r, alpha, s, beta = (float(value) for value in theta)
+    purchases, dropout = r + x, s + 1.0
+    k = purchases / (alpha + t) + dropout / (beta + t)
+
+    def relative(u: float) -> float:
+        return math.exp(
+            -purchases * math.log1p(u / (k * (alpha + t)))
+            - dropout * math.log1p(u / (k * (beta + t)))
+        )
+
+    integral = quad(relative, 0.0, math.inf, epsabs=0.0, epsrel=1e-12, limit=200)[0]
+    return (
+        math.log(r + s + x)
+        - purchases * math.log(alpha + t)
+        - dropout * math.log(beta + t)
+        - math.log(k)
+        + math.log(integral)
+    )
+
+
+def _fill_by_quadrature(
+    theta: FloatArray,
+    x: FloatArray,
+    t: FloatArray,
+    rows: npt.NDArray[np.intp],
+    log_F: FloatArray,
+    gradient: FloatArray | None,
+) -> None:
+    """Slow but sure: only extreme parameters (one rate ~1e4 times the other) get here."""
+    for row in rows:
+        xi, ti = float(x[row]), float(t[row])
+        log_F[row] = _log_F_by_quadrature(theta, xi, ti)
+        if gradient is None:
+            continue
+        for index in range(4):
+            step = np.zeros(4)
+            step[index] = HYPERGEOMETRIC_STEP * theta[index]
+            gradient[index, row] = (
+                _log_F_by_quadrature(theta + step, xi, ti)
+                - _log_F_by_quadrature(theta - step, xi, ti)
+            ) / (2.0 * step[index])
 
 
 def _log_F(
@@ -74,6 +145,7 @@ def _log_F(
     powers:
       alpha >= beta: (alpha+t)^-(r+x)   (beta+t)^-s     2F1(1, r+x; m+1; (alpha-beta)/(alpha+t))
       alpha <  beta: (alpha+t)^-(r+x-1) (beta+t)^-(s+1) 2F1(1, s+1; m+1; (beta-alpha)/(beta+t))
+    Rows where scipy's 2F1 is implausible are integrated numerically instead.
     """
     r, alpha, s, beta = (float(value) for value in theta)
     c = r + s + x + 1.0
@@ -81,34 +153,36 @@ def _log_F(
     log_beta_t = np.log(beta + t)
     if alpha >= beta:
         z = (alpha - beta) / (alpha + t)
-        if not with_gradient:
-            log_G = np.log(hyp2f1(1.0, r + x, c, z))
-            return -(r + x) * log_alpha_t - s * log_beta_t + log_G, None
-        value, by_z, by_both, by_c = _hypergeometric(r + x, c, z)
-        log_F = -(r + x) * log_alpha_t - s * log_beta_t + np.log(value)
-        gradient = np.stack(
-            [
-                -log_alpha_t + by_both / value,
-                -(r + x) / (alpha + t) + by_z / value * (beta + t) / (alpha + t) ** 2,
-                -log_beta_t + by_c / value,
-                -s / (beta + t) - by_z / value / (alpha + t),
-            ]
-        )
+        b = r + x
+        powers = -(r + x) * log_alpha_t - s * log_beta_t
     else:
         z = (beta - alpha) / (beta + t)
+        b = np.full_like(x, s + 1.0)
         powers = -(r + x - 1.0) * log_alpha_t - (s + 1.0) * log_beta_t
-        if not with_gradient:
-            return powers + np.log(hyp2f1(1.0, s + 1.0, c, z)), None
-        value, by_z, by_both, by_c = _hypergeometric(np.full_like(x, s + 1.0), c, z)
+    value, by_z, by_both, by_c, good = _hypergeometric(b, c, z)
+    with np.errstate(divide="ignore", invalid="ignore"):
         log_F = powers + np.log(value)
+        by_z, by_both, by_c = by_z / value, by_both / value, by_c / value
+    gradient: FloatArray | None = None
+    if with_gradient and alpha >= beta:
         gradient = np.stack(
             [
-                -log_alpha_t + by_c / value,
-                -(r + x - 1.0) / (alpha + t) - by_z / value / (beta + t),
-                -log_beta_t + by_both / value,
-                -(s + 1.0) / (beta + t) + by_z / value * (alpha + t) / (beta + t) ** 2,
+                -log_alpha_t + by_both,
+                -(r + x) / (alpha + t) + by_z * (beta + t) / (alpha + t) ** 2,
+                -log_beta_t + by_c,
+                -s / (beta + t) - by_z / (alpha + t),
             ]
         )
+    elif with_gradient:
+        gradient = np.stack(
+            [
+                -log_alpha_t + by_c,
+                -(r + x - 1.0) / (alpha + t) - by_z / (beta + t),
+                -log_beta_t + by_both,
+                -(s + 1.0) / (beta + t) + by_z * (alpha + t) / (beta + t) ** 2,
+            ]
+        )
+    _fill_by_quadrature(theta, x, t, np.flatnonzero(~good), log_F, gradient)
     return log_F, gradient
 
 
@@ -120,9 +194,8 @@ def _log_parts(
     r, alpha, s, beta = (float(value) for value in theta)
     x = rows.x
     log_alive = -(r + x) * np.log(alpha + rows.T) - s * np.log(beta + rows.T)
-    with np.errstate(invalid="ignore", over="ignore"):  # non-finite 2F1: the fit checks
-        log_F_tx, gradient_tx = _log_F(theta, x, rows.tx, with_gradient=with_gradient)
-        log_F_T, gradient_T = _log_F(theta, x, rows.T, with_gradient=with_gradient)
+    log_F_tx, gradient_tx = _log_F(theta, x, rows.tx, with_gradient=with_gradient)
+    log_F_T, gradient_T = _log_F(theta, x, rows.T, with_gradient=with_gradient)
     log_share = math.log(s) - np.log(r + s + x)
     # F falls with t, so F(T) <= F(t_x); equal (log -inf for "left") when t_x = T.
     log_left = log_share + log_F_tx + _log1mexp(log_F_T - log_F_tx)
