@@ -119,6 +119,10 @@ _LATIN_CUES: dict[str, frozenset[str]] = {
         ["il", "gli", "è", "e", "che", "non", "una", "per", "grazie", "ciao", "sono", "molto"]
     ),
 }
+_CUE_LANGUAGES: dict[str, tuple[str, ...]] = {}
+for _lang, _cues in _LATIN_CUES.items():
+    for _cue in _cues:
+        _CUE_LANGUAGES[_cue] = (*_CUE_LANGUAGES.get(_cue, ()), _lang)
 _WORD = re.compile(r"[^\W\d_]+")
 # Only the head of a long message is inspected: bounded work per message.
 _MAX_CHARS = 4000
@@ -142,13 +146,15 @@ def script_counts(text: str) -> dict[str, int]:
 
 
 def _latin_language(text: str) -> str:
-    words = [w.casefold() for w in _WORD.findall(text[:_MAX_CHARS])]
-    best, best_hits = "en", 0
-    for lang, cues in _LATIN_CUES.items():
-        hits = sum(1 for w in words if w in cues)
+    hits: dict[str, int] = {}
+    for word in _WORD.findall(text[:_MAX_CHARS]):
+        for lang in _CUE_LANGUAGES.get(word.casefold(), ()):
+            hits[lang] = hits.get(lang, 0) + 1
+    best, best_hits = "en", hits.get("en", 0)
+    for lang in _LATIN_CUES:
         # English wins ties: it is the default for Latin text here.
-        if hits > best_hits:
-            best, best_hits = lang, hits
+        if hits.get(lang, 0) > best_hits:
+            best, best_hits = lang, hits[lang]
     return best
 
 

@@ -171,7 +171,8 @@ def extract(text: str, form: str | None = None) -> tuple[list[str], list[float]]
     features.append("b:" + previous + "_</s>")
     for token in tokens[:_MAX_CHAR_WORDS]:
         padded = " " + token + " "
-        for size in (2, 3, 4):
-            for start in range(len(padded) - size + 1):
-                features.append(padded[start : start + size])
+        length = len(padded)
+        features.extend([padded[i : i + 2] for i in range(length - 1)])
+        features.extend([padded[i : i + 3] for i in range(length - 2)])
+        features.extend([padded[i : i + 4] for i in range(length - 3)])
     return features, _lexicon_vector(text, form)

@@ -67,16 +67,19 @@ class LinearModel:
         self.sparse = sparse
         self.lexical = lexical
         self.bias = bias
+        self._bias64 = bias.astype(np.float64)
+        self._lexical64 = lexical.astype(np.float64)
 
     def logits(self, text: str, form: str | None = None) -> list[float]:
         features, lexicon = extract(text, form)
-        rows = {self.index[f] for f in features if f in self.index}
-        total = self.bias.astype(np.float64)
+        unique = set(features)
+        get = self.index.get
+        rows = [row for row in map(get, unique) if row is not None]
+        total = self._bias64 + np.asarray(lexicon, dtype=np.float64) @ self._lexical64
         if rows:
             # Rows are binary and L2-normalised in training: divide by sqrt(count).
-            norm = math.sqrt(len(set(features)))
-            total = total + self.sparse[list(rows)].sum(axis=0) / norm
-        return [float(v) for v in total + np.asarray(lexicon, dtype=np.float64) @ self.lexical]
+            total += self.sparse[rows].sum(axis=0, dtype=np.float64) / math.sqrt(len(unique))
+        return total.tolist()  # type: ignore[no-any-return]
 
     def score(self, text: str, form: str | None = None) -> Scores:
         """Model outputs for `text` (`form`: its analysis form, if already computed)."""
