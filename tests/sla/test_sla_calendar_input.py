@@ -254,3 +254,18 @@ def test_the_engine_modules_import_no_django() -> None:
             node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
         ]
         assert not [module for module in imported if module.split(".")[0] == "django"], name
+
+
+def test_a_span_closed_day_by_day_for_two_years_is_skipped() -> None:
+    first = dt.date(2026, 1, 1)
+    closed = [(first + dt.timedelta(days=day)).isoformat() for day in range(731)]
+    calendar = Calendar.from_dict(calendar_dict(closed=closed, open={}))
+    start = dt.datetime(2026, 3, 1, 10, tzinfo=calendar.zone)
+    # 1 January 2028 is a Saturday; Sunday 2 January opens at 09:00.
+    expected = dt.datetime(2028, 1, 2, 9, 30, tzinfo=calendar.zone)
+    assert add_business_minutes(start, 30, calendar) == expected
+    assert add_business_minutes_batch([to_epoch(start)], [30], calendar).tolist() == [
+        to_epoch(expected)
+    ]
+    assert business_minutes_between(start, expected, calendar) == 30
+    assert next_opening(start, calendar) == dt.datetime(2028, 1, 2, 9, tzinfo=calendar.zone)

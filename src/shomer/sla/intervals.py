@@ -343,6 +343,8 @@ def credit_of(block: Block, moments: Int64Array) -> Int64Array:
 def position_of(block: Block, moments: Int64Array) -> tuple[Int64Array, NDArray[np.intp]]:
     """(credit, opening index) of each instant: the business seconds before it and the
     interval where counting from it starts (len(starts) when none is compiled yet)."""
+    if len(block.starts) == 0:  # every day of the span closed by overrides
+        return np.zeros(moments.shape, dtype=np.int64), np.zeros(moments.shape, dtype=np.intp)
     index = block.start_lookup(moments) - 1  # the last interval starting at or before
     safe = np.maximum(index, 0)
     offset = moments - block.starts[safe]
