@@ -143,3 +143,15 @@ def test_the_shomer_command_runs_end_to_end(tmp_path: Path) -> None:
     assert completed.stdout.decode().splitlines() == [
         '{"id": "x", "due": "2026-04-03T09:01:00+03:00"}'
     ]
+
+
+def test_more_calendars_than_the_cache_holds_in_one_chunk(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sla_command, "_CALENDAR_CACHE_SIZE", 2)
+    lines = []
+    for hour in range(9, 15):
+        calendar = {"timezone": "UTC", "week": {"mon": [f"{hour:02d}:00-18:00"]}}
+        lines.append(line(id=hour, start="2026-06-01T00:00:00Z", minutes=5, calendar=calendar))
+    answers = run_due("\n".join(lines) + "\n", monkeypatch)
+    assert answers == [
+        {"id": hour, "due": f"2026-06-01T{hour:02d}:05:00+00:00"} for hour in range(9, 15)
+    ]

@@ -45,6 +45,7 @@ class Request:
     start: int  # epoch seconds
     minutes: int
     calendar_key: str
+    calendar: Calendar
 
 
 class CalendarCache:
@@ -53,8 +54,8 @@ class CalendarCache:
     def __init__(self) -> None:
         self._known: dict[str, Calendar | str] = {}
 
-    def add(self, data: dict[str, Any]) -> str:
-        """The cache key of a parsed CALENDAR object; LineError if it is not a calendar."""
+    def add(self, data: dict[str, Any]) -> tuple[str, Calendar]:
+        """(cache key, Calendar) of a parsed CALENDAR object; LineError if it is not one."""
         # repr of parsed JSON is deterministic and cheaper than re-encoding it. The same
         # calendar with its keys in another order is only a second entry here; the
         # compiled form is still shared, through the Calendar's equality.
@@ -70,12 +71,7 @@ class CalendarCache:
             self._known[key] = found
         if isinstance(found, str):
             raise LineError(found)
-        return key
-
-    def get(self, key: str) -> Calendar:
-        found = self._known[key]
-        assert isinstance(found, Calendar)  # only keys of good calendars are handed out
-        return found
+        return key, found
 
 
 def _parse_start(value: object) -> int:
@@ -130,10 +126,12 @@ def parse_line(raw: str | bytes, calendars: CalendarCache) -> tuple[Any, Request
         minutes = _parse_minutes(data["minutes"])
         if not isinstance(data["calendar"], dict):
             raise LineError("'calendar' must be an object")
-        key = calendars.add(data["calendar"])
+        key, calendar = calendars.add(data["calendar"])
     except LineError as error:
         return line_id, str(error)
-    return line_id, Request(id=line_id, start=start, minutes=minutes, calendar_key=key)
+    return line_id, Request(
+        id=line_id, start=start, minutes=minutes, calendar_key=key, calendar=calendar
+    )
 
 
 def _answer(line_id: Any, field: str, value: str) -> str:
@@ -156,8 +154,8 @@ def answer_chunk(lines: Iterable[str | bytes], calendars: CalendarCache) -> list
             continue
         answers.append("")  # filled in below
         groups.setdefault(parsed.calendar_key, []).append((position, parsed))
-    for key, members in groups.items():
-        calendar = calendars.get(key)
+    for members in groups.values():
+        calendar = members[0][1].calendar
         zone = calendar.zone
         starts = np.fromiter((request.start for _, request in members), dtype=np.int64)
         minutes = np.fromiter((request.minutes for _, request in members), dtype=np.int64)
@@ -192,6 +190,10 @@ class Command(BaseCommand):
         actions.add_parser(
             "due",
             help="due instants for JSON Lines on stdin (see docs/sla.md)",
+            description=(
+                "Reads JSON Lines {id, start, minutes, calendar} on stdin and writes "
+                "{id, due} (or {id, error}) for each line, in order, on stdout."
+            ),
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
