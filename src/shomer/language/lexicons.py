@@ -36,6 +36,12 @@ INSULTS = _words(
     loser losers bastard bastards bitch prick jerk asshole scum crook crooks thief thieves
     fraud frauds halfwit useless worthless pathetic incompetent monkeys monkey garbage
     brainless
+    בור בורים בורה פרזיט פרזיטים טפיל טפילים כסיל שוטה חלאת נבלה נבלות מגעיל מגעילה מושחת
+    מושחתים שקרן שקרנית שקרנים נחות כלומניק לוזר לוזרים פתטי פתטית צבוע צבועים בהמה בהמות
+    חזיר חזירים מנוול מנוולים נבזה נבזי קרציה אהבלה שמוק מזדיינים
+    fool fools ignorant parasite parasites leech leeches scumbag lowlife dimwit nitwit
+    cretin douche douchebag twat cunt dick dickhead wanker pig pigs liar liars hypocrite
+    hypocrites vermin subhuman degenerate creep weasel buffoon ignoramus cow
     """
 )
 # Swearing: about a thing it is frustration, at a person it is abuse.
@@ -62,6 +68,10 @@ ATTACK_PHRASES = _phrases(
     "lose your job", "regret this", "just watch", "watch yourself", "אתה תראה",
     "אתה עוד תראה", "תעוף מהעבודה", "אראה לך", "לבלבל לי את המוח", "תשלם על זה",
     "you'll pay for this", "shame on you", "תתביישו", "תתבייש",
+    "hope you lose your job", "hope you get fired", "hope you rot", "מקווה שתפוטר",
+    "מקווה שתאבד", "שתאבד את העבודה", "listen sweetheart", "listen honey", "listen sweetie",
+    "do you even understand", "can you even read", "אתה בכלל מבין", "את בכלל מבינה",
+    "אתה יודע לקרוא", "go back to school", "תחזור לבית הספר", "who hired you", "מי קיבל אותך",
 )  # fmt: skip
 SECOND_PERSON = _words(
     """

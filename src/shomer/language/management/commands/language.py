@@ -44,8 +44,12 @@ class Command(BaseCommand):
         test = [e for e in load_corpus() if e.is_test]
         scores = evaluate_classifiers(model, test)
         promises = evaluate_promises(load_promise_cases())
-        # Families written after the model was frozen and never used to tune it.
-        fresh = evaluate_classifiers(model, [e for e in test if "fresh" in e.family])
+        # Hand-written families kept apart from development: "fresh" (its errors later
+        # prompted lexicon additions) and "fresh2" (written afterwards, never used to tune).
+        fresh = evaluate_classifiers(model, [e for e in test if "fresh2" in e.family])
+        fresh_first = evaluate_classifiers(
+            model, [e for e in test if "fresh" in e.family and "fresh2" not in e.family]
+        )
         headline = {
             "abuse F1": next(s.f1 for s in scores if s.task == "abuse" and s.lang == "all"),
             "sentiment macro-F1": macro_f1(scores, "sentiment"),
@@ -85,12 +89,16 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"promise due exact match {lang}: {matches}/{cases} = {matches / cases:.3f}"
             )
-        self.stdout.write(
-            "fresh hand-written subset (never used for tuning): "
-            f"abuse F1 {next(s.f1 for s in fresh if s.task == 'abuse' and s.lang == 'all'):.3f}, "
-            f"sentiment macro-F1 {macro_f1(fresh, 'sentiment'):.3f}, "
-            f"urgency F1 {next(s.f1 for s in fresh if s.task == 'urgency' and s.lang == 'all'):.3f}"
-        )
+        for title, subset in (
+            ("fresh2 hand-written families (never used for tuning)", fresh),
+            ("fresh hand-written families (errors prompted lexicon additions)", fresh_first),
+        ):
+            abuse = next(s.f1 for s in subset if s.task == "abuse" and s.lang == "all")
+            urgency = next(s.f1 for s in subset if s.task == "urgency" and s.lang == "all")
+            self.stdout.write(
+                f"{title}: abuse F1 {abuse:.3f}, sentiment macro-F1 "
+                f"{macro_f1(subset, 'sentiment'):.3f}, urgency F1 {urgency:.3f}"
+            )
         for name, target in TARGETS.items():
             verdict = "ok" if headline[name] >= target else "BELOW TARGET"
             self.stdout.write(f"{name}: {headline[name]:.3f} (target {target:.2f}) {verdict}")
