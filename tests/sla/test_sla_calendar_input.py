@@ -60,11 +60,12 @@ def test_it_reads_the_contract_example_and_writes_it_back() -> None:
 
 
 def test_it_normalises_touching_intervals_and_order() -> None:
-    week = {"sun": ["13:00-17:00", "9:00-13:00"], "mon": ["00:00-24:00"]}
+    week = {"sun": ["13:00-17:00", "9:00-13:00"], "mon": ["00:00-24:00"], "sat": None}
     calendar = Calendar.from_dict({"timezone": "UTC", "week": week})
     assert calendar.to_dict()["week"]["sun"] == ["09:00-17:00"]
     assert calendar.to_dict()["week"]["mon"] == ["00:00-24:00"]
     assert calendar.to_dict()["week"]["tue"] == []
+    assert calendar.to_dict()["week"]["sat"] == []
     assert calendar.to_dict()["holidays"] is None
 
 

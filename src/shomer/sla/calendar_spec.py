@@ -200,8 +200,8 @@ class Calendar:
     def from_dict(cls, data: Mapping[str, Any]) -> Calendar:
         """Build from the contract's CALENDAR object; CalendarError explains any problem.
 
-        Unknown top-level keys are ignored (the contract allows extras); a missing `week`
-        day means closed that day; unknown day names are rejected to catch typos.
+        Unknown top-level keys are ignored (the contract allows extras); a `week` day that
+        is missing or null is closed; unknown day names are rejected to catch typos.
         """
         if not isinstance(data, Mapping):
             raise CalendarError(f"calendar: expected an object, got {data!r}")
@@ -217,7 +217,7 @@ class Calendar:
                 f"week: unknown day {unknown[0]!r}; days are {', '.join(_WEEK_ORDER)}"
             )
         week = tuple(
-            _parse_day_hours(week_data.get(key, []), f"week.{key}") for key in WEEKDAY_KEYS
+            _parse_day_hours(week_data.get(key) or [], f"week.{key}") for key in WEEKDAY_KEYS
         )
         holidays = data.get("holidays")
         if holidays is not None and not isinstance(holidays, str):
