@@ -6,7 +6,9 @@ a quadratic blow-up on a small input still trips it.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import json
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -45,6 +47,9 @@ TOKENS = [
     b"=\r\n",
     b">",
     b"From ",
+    b"Message-ID: <\xff\xfe@x>\r\n",
+    b"Content-ID: <\xe0@x>\r\n",
+    b"References: <a\x01@b> <\xd7\x90@c>\r\n",
 ]
 
 
@@ -57,7 +62,24 @@ def parse_or_refuse(raw: bytes) -> ParsedEmail | None:
     assert isinstance(parsed.text, str) and isinstance(parsed.message_id, str)
     assert parsed.message_id
     assert "<script" not in parsed.html.lower()
+    assert_utf8_clean(parsed)
     return parsed
+
+
+def assert_utf8_clean(value: object) -> None:
+    """Every string the parser hands out can be written as UTF-8 (no lone surrogates)."""
+    if isinstance(value, str):
+        value.encode("utf-8")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            assert_utf8_clean(key)
+            assert_utf8_clean(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            assert_utf8_clean(item)
+    elif dataclasses.is_dataclass(value):
+        for field in dataclasses.fields(value):
+            assert_utf8_clean(getattr(value, field.name))
 
 
 @FUZZ
@@ -103,3 +125,5 @@ def test_the_dry_run_gives_one_line_per_message_whatever_they_hold(raws: list[by
     lines = list(dry_run(Source(f"m{index}", raw) for index, raw in enumerate(raws)))
     assert [line["source"] for line in lines] == [f"m{index}" for index in range(len(raws))]
     assert all((line["error"] is None) == (line["thread"] is not None) for line in lines)
+    for line in lines:
+        json.dumps(line, ensure_ascii=False).encode("utf-8")

@@ -212,7 +212,8 @@ def parse_ids(value: str | None) -> list[str]:
     """
     if not value:
         return []
-    value = value[: 200 * MAX_REFERENCES]
+    value, _ = raw_header_text(value[: 200 * MAX_REFERENCES])
+    value = _CONTROLS.sub(" ", value)
     ids = [match.group(1) for match in _ANGLE_ID.finditer(value)]
     if not ids:
         ids = [match.group() for match in _BARE_ID.finditer(value)]

@@ -646,7 +646,8 @@ def _content_id(part: email.message.Message) -> str | None:
     value = part.get("content-id")
     if not value:
         return None
-    cleaned = str(value).strip().strip("<>").strip()
+    text, _ = raw_header_text(str(value))
+    cleaned = _FILENAME_JUNK.sub("", text).strip().strip("<>").strip()
     return cleaned[:250] or None
 
 

@@ -66,7 +66,13 @@ class Command(BaseCommand):
                 self.store(sources, as_json=options["json"])
 
     def _write(self, line: str) -> None:
-        sys.stdout.write(line + "\n")
+        # UTF-8 whatever the locale says (the contract: all JSON is UTF-8).
+        stream = getattr(sys.stdout, "buffer", None)
+        if stream is not None:
+            sys.stdout.flush()  # nothing of ours waits in the text layer, but be sure
+            stream.write((line + "\n").encode("utf-8", "replace"))
+        else:
+            sys.stdout.write(line + "\n")
 
     def dry_run(self, sources: Iterable[Source], *, as_json: bool) -> None:
         for line in dry_run(sources):
@@ -79,7 +85,7 @@ class Command(BaseCommand):
                     f"{line['source']}\t{line['kind']}\t{line['thread']}\t{line['from']}\t"
                     f"{line['subject']}"
                 )
-        sys.stdout.flush()
+        (getattr(sys.stdout, "buffer", None) or sys.stdout).flush()
 
     def store(self, sources: Iterable[Source], *, as_json: bool) -> None:
         ingest_email = _load_ingest()
@@ -100,4 +106,4 @@ class Command(BaseCommand):
                 self._write(_ENCODER.encode(out))
             else:
                 self._write("\t".join(f"{key}={value}" for key, value in out.items()))
-        sys.stdout.flush()
+        (getattr(sys.stdout, "buffer", None) or sys.stdout).flush()
