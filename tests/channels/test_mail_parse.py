@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import email.utils
 from email.mime.application import MIMEApplication
 from email.mime.image import MIMEImage
 from email.mime.message import MIMEMessage
@@ -11,8 +12,11 @@ from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from shomer.channels.email import Limits, UnparseableEmail, parse_email
+from shomer.channels.email.headers import parse_addresses
 from tests.channels.mail_corpus import SUPPORT, compose, raw
 
 HEADERS = (
@@ -332,3 +336,22 @@ def test_attachment_bytes_survive_binary_transfer_encodings() -> None:
     message.attach(MIMEApplication(payload, Name="data.bin"))
     [attachment] = parse_email(raw(message)).attachments
     assert (attachment.payload, attachment.filename, attachment.size) == (payload, "data.bin", 768)
+
+
+@given(
+    st.text(alphabet="abc דנה.'-", max_size=20),
+    st.text(alphabet="abcxyz.-_+0123456789", min_size=1, max_size=12),
+    st.sampled_from(["example.co.il", "Mail.Example.COM", "x.org"]),
+    st.sampled_from(["{name} <{address}>", '"{name}" <{address}>', "{address}", "<{address}>"]),
+)
+def test_the_fast_path_for_one_address_agrees_with_the_stdlib(
+    name: str, local: str, domain: str, shape: str
+) -> None:
+    value = shape.format(name=name, address=f"{local}@{domain}")
+    # Names come out with spaces collapsed and stray quotes trimmed.
+    expected = [
+        (" ".join(found_name.split()).strip("\"' "), found.lower())
+        for found_name, found in email.utils.getaddresses([value])
+        if found
+    ]
+    assert parse_addresses(value)[0] == expected

@@ -61,3 +61,13 @@ def test_the_raw_bytes_are_the_message(tmp_path: Path) -> None:
     assert sources[1].raw == message(1)
     assert b"message 2" in sources[0].raw
     assert not sources[0].raw.startswith(b"From ")
+
+
+def test_a_maildir_folder_named_directly_is_read(tmp_path: Path) -> None:
+    maildir = mailbox.Maildir(tmp_path / "Maildir")
+    maildir.add(message(1))
+    maildir.close()
+    new = tmp_path / "Maildir" / "new"
+    [name] = [path.name for path in new.iterdir()]
+    sources = list(iter_sources([new]))
+    assert [(source.label, source.raw) for source in sources] == [(f"{new}/{name}", message(1))]

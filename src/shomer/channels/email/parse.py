@@ -440,17 +440,18 @@ class _Walk:
                 self._forward(children, depth)
                 return []
             return self._multipart(children, content_type, depth)
-        if related_root and self._is_body(part, content_type):
+        params = _content_params(part)
+        if related_root and self._is_body(part, content_type, params):
             data = self._decoded(part)
-            text = self._text(part, data)
+            text = self._text(data, params)
             if content_type == "text/html":
                 if not is_html_affordable(text):
                     self.errors.append("HTML nested too deeply to render; its text is kept")
                 return [_Chunk(html=text)]
-            if _is_flowed(part):
-                text = unflow(text, delete_space=_param(part, "delsp").lower() == "yes")
+            if params.get("format", "").lower() == "flowed":
+                text = unflow(text, delete_space=params.get("delsp", "").lower() == "yes")
             return [_Chunk(plain=text)]
-        self._attachment(part, content_type, related_root=related_root)
+        self._attachment(part, content_type, params, related_root=related_root)
         return []
 
     def _multipart(
@@ -474,11 +475,13 @@ class _Walk:
             chunks.extend(self._visit(child, depth=depth + 1, related_root=is_root))
         return chunks
 
-    def _is_body(self, part: email.message.Message, content_type: str) -> bool:
+    def _is_body(
+        self, part: email.message.Message, content_type: str, params: dict[str, str]
+    ) -> bool:
         if content_type not in _BODY_TEXT_TYPES and content_type != "text/html":
             return False
         disposition = _disposition(part)
-        return disposition != "attachment" and not _filename(part)
+        return disposition != "attachment" and not _filename(part, params)
 
     def _decoded(self, part: email.message.Message) -> bytes:
         data, note = decode_transfer(_payload_bytes(part), _transfer_encoding(part))
@@ -486,8 +489,8 @@ class _Walk:
             self.errors.append(note)
         return data
 
-    def _text(self, part: email.message.Message, data: bytes) -> str:
-        charset = _param(part, "charset") or None
+    def _text(self, data: bytes, params: dict[str, str]) -> str:
+        charset = params.get("charset") or None
         decoded = decode_bytes(data, charset)
         self.errors.extend(note for note in decoded.notes if note.startswith(("undecodable",)))
         text = decoded.text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
@@ -525,12 +528,19 @@ class _Walk:
         )
 
     def _attachment(
-        self, part: email.message.Message, content_type: str, *, related_root: bool
+        self,
+        part: email.message.Message,
+        content_type: str,
+        params: dict[str, str],
+        *,
+        related_root: bool,
     ) -> None:
         limits = self.limits
         encoded = _payload_bytes(part)
         encoding = _transfer_encoding(part)
-        filename = _filename(part) or _default_filename(content_type, len(self.attachments) + 1)
+        filename = _filename(part, params) or _default_filename(
+            content_type, len(self.attachments) + 1
+        )
         content_id = _content_id(part)
         disposition = _disposition(part)
         is_inline = disposition == "inline" or (
@@ -606,14 +616,19 @@ def _transfer_encoding(part: email.message.Message) -> str:
     return str(value).strip().strip("\"'").lower()
 
 
-def _param(part: email.message.Message, name: str) -> str:
+def _content_params(part: email.message.Message) -> dict[str, str]:
+    """Content-Type parameters by lower-case name, RFC 2231 values collapsed; read once
+    per part (the stdlib re-parses the header on every get_param)."""
     try:
-        value = part.get_param(name)
+        pairs = part.get_params() or []
     except Exception:
-        return ""
-    if isinstance(value, tuple):
-        value = email.utils.collapse_rfc2231_value(value)
-    return str(value).strip() if value else ""
+        return {}
+    params: dict[str, str] = {}
+    for name, value in pairs[1:]:  # the first pair is the type itself
+        if isinstance(value, tuple):
+            value = email.utils.collapse_rfc2231_value(value)
+        params.setdefault(str(name).strip().lower(), str(value).strip() if value else "")
+    return params
 
 
 def _disposition(part: email.message.Message) -> str:
@@ -623,11 +638,16 @@ def _disposition(part: email.message.Message) -> str:
     return str(value).split(";", 1)[0].strip().lower()
 
 
-def _filename(part: email.message.Message) -> str:
-    try:
-        name = part.get_filename() or _param(part, "name")
-    except Exception:
-        name = ""
+def _filename(part: email.message.Message, params: dict[str, str]) -> str:
+    name: object = ""
+    if "content-disposition" in part:
+        try:
+            name = part.get_param("filename", None, "content-disposition") or ""
+        except Exception:
+            name = ""
+        if isinstance(name, tuple):
+            name = email.utils.collapse_rfc2231_value(name)
+    name = name or params.get("name", "")
     if not name:
         return ""
     name, _ = raw_header_text(str(name))
@@ -658,10 +678,6 @@ def _blocked_reason(filename: str, content_type: str, limits: Limits) -> str | N
     if content_type in limits.blocked_types:
         return f"blocked content type {content_type}"
     return None
-
-
-def _is_flowed(part: email.message.Message) -> bool:
-    return _param(part, "format").lower() == "flowed"
 
 
 def decode_transfer(data: bytes, encoding: str) -> tuple[bytes, str | None]:

@@ -104,6 +104,12 @@ def _iter_directory(path: Path, label: str) -> Iterator[Source]:
     if is_maildir(path):
         yield from _iter_maildir(path, label)
         return
+    if path.name in ("cur", "new") and is_maildir(path.parent):
+        # One folder of a maildir named directly: its files are messages, suffix or not.
+        for child in sorted(path.iterdir()):
+            if child.is_file() and not child.name.startswith("."):
+                yield _read(child, f"{label}/{child.name}")
+        return
     try:
         children = sorted(path.iterdir())
     except OSError as error:
