@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "shomer.outreach",
     "shomer.reports",
     "shomer.webhooks",
+    "shomer.notifications",
     "shomer.api",
     "shomer.demo",
     "shomer.bench",
@@ -134,6 +135,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "shomer.core.context_processors.shomer",
+                "shomer.notifications.context_processors.notifications",
             ],
         },
     }

@@ -7,6 +7,7 @@ from django.views.static import serve
 from shomer.conversations import views as conversations
 from shomer.core import views as core
 from shomer.customers import views as customers
+from shomer.notifications import views as notifications
 
 urlpatterns = [
     path("", core.home, name="home"),
@@ -28,6 +29,8 @@ urlpatterns = [
     path("tickets/<int:ticket_id>/time/", conversations.log_time, name="ticket-time"),
     path("customers/", customers.customer_list, name="customers"),
     path("customers/<int:customer_id>/", customers.customer_page, name="customer"),
+    path("notifications/", notifications.notification_list, name="notifications"),
+    path("notifications/read/", notifications.mark_all_read, name="notifications-read"),
     path("api/", include("shomer.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -57,5 +57,7 @@ def test_demo_has_both_languages_every_persona_and_after_hours_mail(db):
 
 def test_demo_staff_can_log_in_with_the_demo_password(db, client):
     call_command("demo", customers=2, tickets=3, seed=1, no_progress=True)
-    assert User.objects.filter(username__in=["dana", "yossi", "michal", "eli", "admin"]).count() == 5
+    assert (
+        User.objects.filter(username__in=["dana", "yossi", "michal", "eli", "admin"]).count() == 5
+    )
     assert client.login(username="dana", password="shomer-demo")

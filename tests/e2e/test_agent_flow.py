@@ -21,7 +21,10 @@ def log_in(page, username: str) -> None:  # type: ignore[no-untyped-def]
 
 def test_agent_replies_in_hebrew_then_switches_to_english(page, dana, support, noa):
     ticket = make_ticket(
-        contact=noa, team=support, assignee=dana, subject="המדפסת במשרד לא מדפיסה",
+        contact=noa,
+        team=support,
+        assignee=dana,
+        subject="המדפסת במשרד לא מדפיסה",
         body="בוקר טוב, מאתמול המדפסת לא מדפיסה מאף מחשב.",
     )
 
@@ -51,7 +54,9 @@ def test_agent_replies_in_hebrew_then_switches_to_english(page, dana, support, n
 
 def test_inbox_filters_update_the_list_without_a_reload(page, dana, support, noa):
     make_ticket(contact=noa, team=support, assignee=dana, subject="שאלה על חשבונית")
-    make_ticket(contact=noa, team=support, assignee=dana, subject="VPN disconnects", priority="urgent")
+    make_ticket(
+        contact=noa, team=support, assignee=dana, subject="VPN disconnects", priority="urgent"
+    )
 
     log_in(page, "dana")
     page.wait_for_url("**/inbox/")

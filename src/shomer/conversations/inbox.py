@@ -38,8 +38,4 @@ def inbox_tickets(user: User, filters: dict[str, Any]) -> QuerySet[Ticket]:
     if query := filters.get("q"):
         tickets = search_tickets(tickets, query)
     sort = filters.get("sort") or DEFAULT_SORT
-    return (
-        tickets.defer("search_text")
-        .select_related("customer", "assignee")
-        .order_by(sort, "-id")
-    )
+    return tickets.defer("search_text").select_related("customer", "assignee").order_by(sort, "-id")

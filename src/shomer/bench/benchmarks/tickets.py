@@ -97,8 +97,14 @@ def api_ticket_list(quick: bool) -> Iterator[dict[str, Any]]:
         # The peer runs one query per ticket in the table: few requests, bounded time.
         peer_requests = 5 if size <= 10_000 else 3
         peer = _peer(
-            "api-list", "--tickets", str(size), "--requests", str(peer_requests),
-            "--timeout-seconds", "300", timeout=3600,
+            "api-list",
+            "--tickets",
+            str(size),
+            "--requests",
+            str(peer_requests),
+            "--timeout-seconds",
+            "300",
+            timeout=3600,
         )
         for stat in (50, 95):
             yield line(
