@@ -47,7 +47,14 @@ def database_settings(url: str | None, workdir: Path) -> tuple[dict[str, Any], C
         path = Path(url.removeprefix("sqlite:///")) if url else workdir / "helpdesk.sqlite3"
         for stale in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
             stale.unlink(missing_ok=True)
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": str(path)}, lambda: None
+        # The same pragmas as Shomer's own SQLite settings, so neither side wins on fsyncs.
+        options = {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        }
+        sqlite = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(path), "OPTIONS": options}
+        return sqlite, lambda: None
     import psycopg
     from psycopg.conninfo import make_conninfo
 
