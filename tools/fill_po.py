@@ -31,13 +31,20 @@ def fill(po: str, translations: dict[str, str | list[str]]) -> tuple[str, list[s
     def replace(match: re.Match[str]) -> str:
         msgid = unquote(match["id"])
         values = re.findall(r"msgstr(?:\[\d\])? ((?:\".*\"\n)+)", match["strs"])
-        if not msgid or "fuzzy" in match["head"] or any(unquote(v) for v in values):
+        fuzzy = "fuzzy" in match["head"]
+        if not msgid or (any(unquote(v) for v in values) and not fuzzy):
             return match.group(0)
         value = translations.get(msgid)
         if value is None:
             missing.append(msgid)
             return match.group(0)
-        out = match["head"] + "msgid " + match["id"]
+        # A fuzzy guess from msgmerge is replaced, with its flag and previous-msgid lines.
+        head = "".join(
+            line + "\n"
+            for line in match["head"].splitlines()
+            if line != "#, fuzzy" and not line.startswith("#|")
+        )
+        out = head + "msgid " + match["id"]
         if match["plural"]:
             forms = value if isinstance(value, list) else [value] * 4
             out += "msgid_plural " + match["plural"]
