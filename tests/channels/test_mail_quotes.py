@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from shomer.channels.email.html import html_to_text
 from shomer.channels.email.quotes import strip_quotes
 
 CASES = [
@@ -111,3 +112,34 @@ def test_stripped_text_is_made_of_lines_of_the_input(text: str) -> None:
     lines = {line.strip() for line in text.split("\n")}
     assert all(line.strip() in lines for line in stripped.split("\n") if line.strip())
     assert len(stripped) <= len(text)
+
+
+HTML_CASES = [
+    (
+        "outlook web hebrew",
+        '<div dir="rtl">עדיין לא עובד, אשמח לעזרה.</div><div><br></div><hr tabindex="-1">'
+        '<div id="divRplyFwdMsg" dir="rtl"><font face="Calibri"><b>מאת:</b> צוות התמיכה '
+        "&lt;support@shomer.example&gt;<br><b>נשלח:</b> יום ראשון 3 מרץ 2024 09:00<br>"
+        "<b>אל:</b> דנה כהן<br><b>נושא:</b> השב: המדפסת</font></div><div>נסו לאתחל.</div>",
+        "עדיין לא עובד, אשמח לעזרה.",
+    ),
+    (
+        "gmail html",
+        '<div>Still broken.</div><div class="gmail_quote"><div class="gmail_attr">On Sun, Mar 3, '
+        "2024 at 9:00 AM Support &lt;support@shomer.example&gt; wrote:<br></div>"
+        '<blockquote class="gmail_quote"><div>Restart it.</div></blockquote></div>',
+        "Still broken.",
+    ),
+    (
+        "blockquote without attribution",
+        "<p>Yes.</p><blockquote><p>Did it work?</p></blockquote><p>Thanks</p>",
+        "Yes.\n\nThanks",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "html", "expected"), HTML_CASES, ids=[case[0] for case in HTML_CASES]
+)
+def test_it_strips_history_from_html_replies(case: str, html: str, expected: str) -> None:
+    assert strip_quotes(html_to_text(html)) == expected

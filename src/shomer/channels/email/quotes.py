@@ -52,6 +52,7 @@ _FORWARD_MARKER = re.compile(
     re.IGNORECASE,
 )
 MAX_QUOTE_CHARS = 2_000_000
+_BLANK_RUN = re.compile(r"\n{3,}")
 
 
 def _plain(line: str) -> str:
@@ -146,4 +147,6 @@ def _next_is_header(lines: list[str], index: int) -> bool:
 
 
 def _trim(lines: list[str]) -> str:
-    return "\n".join(line.rstrip() for line in lines).strip()
+    # Removed quotes leave their blank lines behind: at most one blank line in a row.
+    text = "\n".join(line.rstrip() for line in lines).strip()
+    return _BLANK_RUN.sub("\n\n", text)
