@@ -34,9 +34,11 @@ lint: $(STAMP)
 	$(BIN)/shomer check --fail-level WARNING
 	$(BIN)/shomer makemigrations --check --dry-run
 
-# Refresh the Hebrew catalogue from the code, then compile it.
+# Refresh the Hebrew catalogue from the code, fill it from tools/translations/he-*.json
+# (one file per area; it prints what is still untranslated), then compile it.
 translations: $(STAMP)
 	cd src/shomer && ../../$(BIN)/shomer makemessages -l he --no-obsolete --no-location
+	$(BIN)/python tools/fill_po.py src/shomer/locale/he/LC_MESSAGES/django.po tools/translations/he-*.json
 	cd src/shomer && ../../$(BIN)/shomer compilemessages -l he
 
 bench: $(STAMP)

@@ -1,7 +1,6 @@
 """Fill empty msgstr entries of a .po file from a JSON dictionary {msgid: msgstr}.
 
-Used when adding strings: `python tools/fill_po.py src/shomer/locale/he/LC_MESSAGES/django.po
-translations.json`. Plural entries take a list of forms. Entries already translated are kept.
+Used by `make translations`: `python tools/fill_po.py django.po tools/translations/he-*.json`. Plural entries take a list of forms. Entries already translated are kept.
 """
 
 from __future__ import annotations
@@ -57,8 +56,11 @@ def fill(po: str, translations: dict[str, str | list[str]]) -> tuple[str, list[s
 
 
 if __name__ == "__main__":
-    po_path, json_path = Path(sys.argv[1]), Path(sys.argv[2])
-    result, missing = fill(po_path.read_text(), json.loads(Path(json_path).read_text()))
+    po_path = Path(sys.argv[1])
+    translations: dict[str, str | list[str]] = {}
+    for json_path in sys.argv[2:]:
+        translations.update(json.loads(Path(json_path).read_text()))
+    result, missing = fill(po_path.read_text(), translations)
     po_path.write_text(result)
     for msgid in missing:
         print("untranslated:", msgid)
