@@ -15,7 +15,7 @@ from shomer.channels.email.charsets import decode_bytes
 
 # Encoded words are short by the standard (75 chars); real mail breaks that, so allow more
 # but keep the pattern linear: no nested quantifiers.
-_ENCODED_WORD = re.compile(r"=\?([^?\s]{1,64})\?([bBqQ])\?([^?]{0,8000}?)\?=")
+_ENCODED_WORD = re.compile(r"=\?([^?\s]{1,64})\?([bBqQ])\?([^?]{0,2000}?)\?=")
 _BETWEEN_WORDS = re.compile(r"[ \t\r\n]*")
 _CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
 _FOLD = re.compile(r"\r?\n[ \t]*")
@@ -155,6 +155,7 @@ def decode_header_value(value: str | None) -> tuple[str, list[str]]:
 _ADDR_SPEC = re.compile(r"[^\s<>()\[\]@,;:\"]{1,64}@[A-Za-z0-9\-.\u00a0-\uffff]{1,255}")
 
 
+_PROTECTED = re.compile("\ue000(\\d+)\ue001")
 _SIMPLE_ADDRESS = re.compile(
     r"""^[ \t]*(?:
         (?:"([^"\\]{0,200})"|([^"<>,;:@()\\\[\]]{0,200}?))[ \t]*<([^<>\s,;:()"@]{1,64}@[^<>\s,;:()"@]{1,255})>
@@ -184,6 +185,15 @@ def parse_addresses(value: str | None) -> tuple[list[tuple[str, str]], list[str]
     value, raw_notes = raw_header_text(value)
     notes.extend(raw_notes)
     value = _FOLD.sub(" ", value)
+    # Encoded words may hide ":" "," "<" (an injected "Bcc:" makes the stdlib see a
+    # group): stand each in for a private-use token while the list is split.
+    words: list[str] = []
+
+    def protect(match: re.Match[str]) -> str:
+        words.append(match.group())
+        return f"\ue000{len(words) - 1}\ue001"
+
+    value = _ENCODED_WORD.sub(protect, value.replace("\ue000", "").replace("\ue001", ""))
     pairs: list[tuple[str, str]] = []
     simple = _SIMPLE_ADDRESS.match(value)
     if simple:
@@ -198,6 +208,7 @@ def parse_addresses(value: str | None) -> tuple[list[tuple[str, str]], list[str]
         clean = _clean_address(address)
         if not clean:
             continue
+        name = _PROTECTED.sub(lambda match: words[int(match.group(1))], name)
         decoded_name, name_notes = decode_words(name)
         decoded_name, clean_notes = clean_text(decoded_name)
         notes.extend(name_notes + clean_notes)
@@ -214,7 +225,7 @@ def parse_addresses(value: str | None) -> tuple[list[tuple[str, str]], list[str]
 # --- Message ids ------------------------------------------------------------------
 
 _ANGLE_ID = re.compile(r"<([^<>\s]{1,900})>")
-_BARE_ID = re.compile(r"[^<>\s,;()]{1,900}@[^<>\s,;()]{1,400}")
+_ID_SEPARATORS = re.compile(r"[<>\s,;()]+")
 MAX_REFERENCES = 100
 
 
@@ -230,7 +241,12 @@ def parse_ids(value: str | None) -> list[str]:
     value = _CONTROLS.sub(" ", value)
     ids = [match.group(1) for match in _ANGLE_ID.finditer(value)]
     if not ids:
-        ids = [match.group() for match in _BARE_ID.finditer(value)]
+        # Split, then look for "@": a pattern search here would rescan long junk.
+        ids = [
+            token
+            for token in _ID_SEPARATORS.split(value)
+            if "@" in token[1:-1] and len(token) <= 1000
+        ]
     unique = list(dict.fromkeys(identifier.strip() for identifier in ids if identifier.strip()))
     return unique[-MAX_REFERENCES:]
 
