@@ -209,7 +209,7 @@ def _parse(raw: bytes, limits: Limits) -> ParsedEmail:
     envelope = _read_envelope(headers, defects, errors)
 
     walk = _Walk(limits)
-    walk.visit(message, depth=0)
+    walk.walk(message)
     errors.extend(walk.errors)
     defects.extend(_defects(message))
 
@@ -404,15 +404,9 @@ class _Walk:
         html_parts = [chunk.html for chunk in self.chunks if chunk.html]
         return sanitise_html("\n".join(html_parts)) if html_parts else ""
 
-    def visit(
-        self, part: email.message.Message, *, depth: int, related_root: bool = True
-    ) -> list[_Chunk]:
-        """Visit `part`; body chunks are appended to self.chunks at depth 0 only by the
-        caller's choice: this returns the chunks the part contributes."""
-        chunks = self._visit(part, depth=depth, related_root=related_root)
-        if depth == 0:
-            self.chunks.extend(chunks)
-        return chunks
+    def walk(self, message: email.message.Message, *, depth: int = 0) -> None:
+        """Walk a whole message (or a forwarded one at `depth`); its body lands in chunks."""
+        self.chunks = self._visit(message, depth=depth, related_root=True)
 
     def _visit(
         self, part: email.message.Message, *, depth: int, related_root: bool
@@ -508,7 +502,7 @@ class _Walk:
         envelope = _read_envelope(headers, notes, notes)
         walk = _Walk(self.limits)
         walk.parts_seen = self.parts_seen
-        walk.chunks = walk._visit(inner, depth=depth + 1, related_root=True)
+        walk.walk(inner, depth=depth + 1)
         self.parts_seen = walk.parts_seen
         self.attachments.extend(walk.attachments)
         self.forwarded.extend(walk.forwarded)
