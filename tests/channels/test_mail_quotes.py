@@ -143,3 +143,45 @@ HTML_CASES = [
 )
 def test_it_strips_history_from_html_replies(case: str, html: str, expected: str) -> None:
     assert strip_quotes(html_to_text(html)) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "נשלח מחר את המסמכים.\nתודה",
+        "נשלח מהמשרד בשבוע הבא.",
+        "Sent from the office yesterday, the parcel never came.",
+    ],
+)
+def test_ordinary_sentences_are_not_mobile_footers(text: str) -> None:
+    assert strip_quotes(text) == text
+
+
+@pytest.mark.parametrize(
+    "footer", ["נשלח מה-iPhone שלי", "נשלח מהטלפון הנייד", "נשלח מ-Outlook עבור Android"]
+)
+def test_hebrew_mobile_footers_are_cut(footer: str) -> None:
+    assert strip_quotes(f"תודה רבה\n\n{footer}") == "תודה רבה"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "In my mail of 3 March I wrote:\nthe invoice is wrong.",
+        "הנציג שלכם כתב לי 3 פעמים:\nשהכל תקין.",
+    ],
+)
+def test_a_customer_quoting_themselves_is_not_an_attribution(text: str) -> None:
+    assert strip_quotes(text) == text
+
+
+@pytest.mark.parametrize(
+    "attribution",
+    [
+        "Dana Cohen <dana@lakoach.example.co.il> wrote:",
+        "דנה כהן <dana@lakoach.example.co.il> כתב/ה:",
+        "ב-3 במרץ 2024, 9:00, דנה כהן כתב/ה:",
+    ],
+)
+def test_attributions_with_an_address_or_a_leading_date_are_found(attribution: str) -> None:
+    assert strip_quotes(f"Fixed.\n\n{attribution}\nold text") == "Fixed."

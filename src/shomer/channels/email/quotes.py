@@ -20,9 +20,10 @@ _MARKS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c\ufeff]")
 _ATTRIBUTION = re.compile(
     r"""^(?:
         on\s.{1,400}\swrote:                          # On Mon, 1 Jan 2024, Dana wrote:
-      | .{1,300}\s(?:wrote|writes):                   # Dana Cohen <dana@...> wrote:
+      | [^@]{0,300}@.{0,300}\s(?:wrote|writes):       # Dana Cohen <dana@...> wrote:
       | בתאריך\s.{1,400}:                             # בתאריך ... מאת דנה <...>: / נכתב:
-      | .{0,300}(?:כתב|כתבה|כתב/ה|כתב\(ה\)|נכתב)\s*:  # דנה כהן כתב/ה:
+      | (?:ב-?\s?\d|\d).{0,300}(?:כתב|כתבה|כתב/ה|כתב\(ה\)|נכתב)\s*:  # ב-3/3/24, דנה כתב/ה:
+      | [^@]{0,300}@.{0,300}(?:כתב|כתבה|כתב/ה|כתב\(ה\)|נכתב)\s*:      # דנה <d@x> כתב/ה:
       | le\s.{1,300}\sa\sécrit\s?:                    # French clients in Israel, too
     )\s*$""",
     re.IGNORECASE | re.VERBOSE,
@@ -34,7 +35,7 @@ _SEPARATOR = re.compile(
     re.IGNORECASE,
 )
 _UNDERSCORES = re.compile(r"^\s*_{10,}\s*$")
-_HEADER_FROM = re.compile(r"^\s*\*?(?:from|מאת|מ)\s*:\*?\s*\S", re.IGNORECASE)
+_HEADER_FROM = re.compile(r"^\s*\*?(?:from|מאת)\s*:\*?\s*\S", re.IGNORECASE)
 _HEADER_SENT = re.compile(r"^\s*\*?(?:sent|date|נשלח|תאריך)\s*:", re.IGNORECASE)
 _HEADER_TO = re.compile(r"^\s*\*?(?:to|subject|cc|אל|נושא|עותק)\s*:", re.IGNORECASE)
 _SIGNATURE = re.compile(r"^--\s?$")
@@ -43,7 +44,8 @@ _MOBILE_FOOTER = re.compile(
         sent\s+from\s+my\s+\S.{0,40}
       | sent\s+from\s+(?:outlook|mail)\s+for\s+\S.{0,30}
       | get\s+outlook\s+for\s+\S.{0,30}
-      | נשלח\s+(?:מה|מ)-?\s?\S.{0,40}
+      | נשלח\s+(?:מה|מ)-?\s?(?:iphone|ipad|android|galaxy|samsung|outlook|xiaomi|
+            ה?טלפון|ה?נייד|ה?סמארטפון|ה?אייפון|ה?גלקסי|ה?אנדרואיד)(?:\s.{0,30})?
     )$""",
     re.IGNORECASE | re.VERBOSE,
 )
