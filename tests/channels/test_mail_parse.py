@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from shomer.channels.email import Limits, UnparseableEmail, parse_email
 from shomer.channels.email.headers import parse_addresses
+from shomer.channels.email.parse import decode_transfer
 from tests.channels.mail_corpus import SUPPORT, compose, raw
 
 HEADERS = (
@@ -355,3 +356,24 @@ def test_the_fast_path_for_one_address_agrees_with_the_stdlib(
         if found
     ]
     assert parse_addresses(value)[0] == expected
+
+
+@pytest.mark.parametrize(
+    ("data", "encoding", "decoded", "note"),
+    [
+        (b"16nXnNeV150=", "base64", "שלום".encode(), None),
+        (b"16nXnNeV150", "base64", "שלום".encode(), "base64 with broken padding"),
+        (b"16nX\r\nnNeV\x00150=", "base64", "שלום".encode(), None),
+        # each line padded on its own by a broken mailer
+        (b"YQ==\r\nYg==\r\n", "base64", b"ab", "base64 padded mid-stream; decoded piece by piece"),
+        (b"=D7=A9=D7=9C=D7=95=D7=9D", "quoted-printable", "שלום".encode(), None),
+        (b"soft=\r\nbreak =ZZ", "quoted-printable", b"softbreak =ZZ", None),
+        (b"begin 644 a.txt\n#86)C\n`\nend\n", "x-uuencode", b"abc", None),
+        (b"as is", "8bit", b"as is", None),
+        (b"as is", "", b"as is", None),
+    ],
+)
+def test_transfer_encodings_are_undone_tolerantly(
+    data: bytes, encoding: str, decoded: bytes, note: str | None
+) -> None:
+    assert decode_transfer(data, encoding) == (decoded, note)
