@@ -124,6 +124,7 @@ def test_pareto_nbd_likelihood_and_p_alive_match_quadrature(params: ParetoNBDPar
         BGNBDParams(0.5, 20.0, 0.2, 8.0),
         BGNBDParams(0.243, 4.414, 1.0, 2.426),  # a = 1: the closed form's 0/0
         BGNBDParams(0.243, 4.414, 1.00003, 2.426),
+        BGNBDParams(0.5, 2.0, 0.3, 0.4),  # a + b < 1: no series for x = 0, quadrature
     ],
 )
 @pytest.mark.parametrize("horizon", [0.5, 39.0, 500.0])

@@ -5,18 +5,23 @@ p ~ Beta(a, b)."""
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import astuple, dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 from scipy.integrate import quad
-from scipy.special import betaln, digamma, expit, gammaln, hyp2f1
+from scipy.special import betaln, digamma, expit, gammaln
 
 from shomer.health.btyd.fitting import Fit, Rows, compressed_rows, maximise, rate_start, rows_of
 from shomer.health.btyd.summary import FloatArray, Summary, as_vector
 
 # Half-width of the average taken around a = 1, where the expectation's closed form is 0/0.
 A_NEAR_ONE = 1e-4
+# Terms of the expectation's series before falling back to quadrature: enough while
+# (r + x + 40)(1 + t / (alpha + T)) stays below it. Only slow rows go on that long.
+SERIES_TERMS = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -123,53 +128,111 @@ def bgnbd_p_alive(params: BGNBDParams, summary: Summary) -> FloatArray:
     return p_alive
 
 
-def _closed_form(a: float, b: float, x: FloatArray, r_x: FloatArray, u: FloatArray) -> FloatArray:
-    """c/(a-1) (1 - 2F1(r+x, a-1; c; -u)), c = a+b+x-1, u = t/(alpha+T).
+def _log_positive_series(
+    first: FloatArray, second: FloatArray, lower: FloatArray, y: FloatArray
+) -> tuple[FloatArray, npt.NDArray[np.bool_]]:
+    """log of 2F1(first, second; lower; y) = sum (first)_n (second)_n / ((lower)_n n!) y^n
+    for positive parameters and 0 <= y < 1: every term is positive, so summing in log space
+    loses nothing. Summed in blocks until the tail bound falls below 1e-17 of the sum or
+    SERIES_TERMS run out (the second array says which rows converged)."""
+    total = np.zeros_like(y)  # log of the sum so far (the n = 0 term is 1)
+    log_term = np.zeros_like(y)
+    converged = y == 0
+    start, size = 0, 32
+    while start < SERIES_TERMS and not converged.all():
+        rows = np.flatnonzero(~converged)
+        k = start + np.arange(size, dtype=np.float64)
+        ratio = (
+            (first[rows, None] + k)
+            * (second[rows, None] + k)
+            / ((lower[rows, None] + k) * (1.0 + k))
+            * y[rows, None]
+        )
+        block = log_term[rows, None] + np.cumsum(np.log(ratio), axis=1)
+        top = np.maximum(total[rows], block.max(axis=1))
+        total[rows] = top + np.log(
+            np.exp(total[rows] - top) + np.exp(block - top[:, None]).sum(axis=1)
+        )
+        log_term[rows] = block[:, -1]
+        # Later ratios lie between the last one and y: bound the tail geometrically.
+        bound = np.minimum(np.maximum(ratio[:, -1], y[rows]), 1.0 - 2.0**-53)
+        tail = block[:, -1] + np.log(bound) - np.log1p(-bound)
+        converged[rows] = (ratio[:, -1] < 1.0) & (tail < total[rows] - 39.0)
+        start += size
+        size = min(size * 2, 4096)
+    return total, converged
 
-    FHL 2005 eq 10 after Pfaff's transform, which takes the 2F1 argument from
-    t/(alpha+T+t) (near 1 for long horizons) to -u <= 0 and drops its (1-z)^-(r+x) factor.
+
+def _closed_form(
+    a: float, b: float, x: FloatArray, r_x: FloatArray, u: FloatArray
+) -> tuple[FloatArray, npt.NDArray[np.bool_]]:
+    """c/(a-1) (1 - 2F1(r+x, a-1; c; -u)), c = a+b+x-1, u = t/(alpha+T), and where it held.
+
+    FHL 2005 eq 10; the 2F1 goes through Pfaff's transform to
+    (1+u)^-(r+x) 2F1(r+x, b+x; c; u/(1+u)), a series of positive terms (needs c > 0).
     Near a = 1 the ratio is 0/0 but smooth in a: there it is interpolated linearly between
     a = 1 +- A_NEAR_ONE (error ~A_NEAR_ONE^2).
     """
 
-    def at(a: float) -> FloatArray:
+    def at(a: float) -> tuple[FloatArray, npt.NDArray[np.bool_]]:
         c = a + b + x - 1.0
-        with np.errstate(invalid="ignore", over="ignore"):  # checked by the caller
-            value: FloatArray = c / (a - 1.0) * (1.0 - hyp2f1(r_x, a - 1.0, c, -u))
-        return value
+        usable = c > 0
+        log_series, converged = _log_positive_series(
+            r_x, b + x, np.where(usable, c, 1.0), u / (1.0 + u)
+        )
+        log_h = -r_x * np.log1p(u) + log_series
+        value: FloatArray = c / (a - 1.0) * -np.expm1(log_h)
+        return value, usable & converged
 
     if abs(a - 1.0) >= A_NEAR_ONE:
         return at(a)
-    below, above = at(1.0 - A_NEAR_ONE), at(1.0 + A_NEAR_ONE)
-    return below + (a - (1.0 - A_NEAR_ONE)) / (2.0 * A_NEAR_ONE) * (above - below)
+    (below, good_below), (above, good_above) = at(1.0 - A_NEAR_ONE), at(1.0 + A_NEAR_ONE)
+    value = below + (a - (1.0 - A_NEAR_ONE)) / (2.0 * A_NEAR_ONE) * (above - below)
+    return value, good_below & good_above
 
 
 def _by_quadrature(a: float, b_x: float, r_x: float, u: float) -> float:
     """E over p ~ Beta(a, b+x) of (1 - (1 + p u)^-(r+x)) / p: the same expectation as an
-    integral over the dropout probability, with Beta's p^(a-1) (1-p)^(b+x-1) as quad's
-    algebraic weight."""
+    integral over the dropout probability.
+
+    The integrand bends at p ~ 1/((r+x) u) (from (r+x) u down to 1/p), which can be 1e-6
+    for heavy buyers over long horizons, so the interval is cut there: below the bend with
+    p^(a-1) as quad's algebraic weight, from the bend to 1/2 in log p, and above 1/2 with
+    (1-p)^(b+x-1) as the weight.
+    """
 
     def spread(p: float) -> float:
         return r_x * u if p == 0.0 else float(-math.expm1(-r_x * math.log1p(p * u)) / p)
 
-    integral = quad(
-        spread, 0.0, 1.0, weight="alg", wvar=(a - 1.0, b_x - 1.0), epsabs=0.0, epsrel=1e-12
-    )[0]
-    return float(integral / math.exp(betaln(a, b_x)))
+    def settle(function: Callable[[float], float], low: float, high: float, **weight: Any) -> float:
+        return float(quad(function, low, high, epsabs=0.0, epsrel=1e-12, limit=200, **weight)[0])
+
+    bend = min(0.5, 1.0 / (r_x * u)) if r_x * u > 0 else 0.5
+    total = settle(
+        lambda p: spread(p) * (1.0 - p) ** (b_x - 1.0), 0.0, bend, weight="alg", wvar=(a - 1.0, 0.0)
+    )
+    if bend < 0.5:
+        total += settle(
+            lambda w: spread(math.exp(w)) * math.exp(a * w) * (-math.expm1(w)) ** (b_x - 1.0),
+            math.log(bend),
+            math.log(0.5),
+        )
+    total += settle(
+        lambda p: spread(p) * p ** (a - 1.0), 0.5, 1.0, weight="alg", wvar=(0.0, b_x - 1.0)
+    )
+    return total / math.exp(betaln(a, b_x))
 
 
 def _if_alive(params: BGNBDParams, x: FloatArray, u: FloatArray) -> FloatArray:
     """Expected purchases in the horizon of a customer alive at T (u = t/(alpha+T)).
 
-    The closed form, checked against what it must be: at least 0 and at most (r+x) u, the
-    purchases of one who never leaves; scipy's 2F1 breaks that for some heavy buyers over
-    long horizons, and those rows are integrated numerically instead.
+    The closed form where its series applies and converges; elsewhere (c <= 0, or horizons
+    thousands of times alpha + T) the integral over the dropout probability.
     """
     r, _, a, b = astuple(params)
     r_x = r + x
-    value = _closed_form(a, b, x, r_x, u)
-    plausible = np.isfinite(value) & (value >= -1e-12) & (value <= r_x * u * (1 + 1e-9))
-    for row in np.flatnonzero(~plausible):
+    value, good = _closed_form(a, b, x, r_x, u)
+    for row in np.flatnonzero(~good):
         value[row] = _by_quadrature(a, b + float(x[row]), float(r_x[row]), float(u[row]))
     return value
 
