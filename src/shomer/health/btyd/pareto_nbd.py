@@ -14,7 +14,7 @@ from dataclasses import astuple, dataclass
 import numpy as np
 import numpy.typing as npt
 from scipy.integrate import quad
-from scipy.special import digamma, gammaln, hyp2f1
+from scipy.special import betainc, betaln, digamma, gammaln, hyp2f1
 
 from shomer.health.btyd.fitting import Fit, Rows, compressed_rows, maximise, rate_start, rows_of
 from shomer.health.btyd.summary import FloatArray, Summary, as_vector
@@ -22,6 +22,8 @@ from shomer.health.btyd.summary import FloatArray, Summary, as_vector
 # Relative step of the central differences for the 2F1 parameter derivatives: the error
 # (step^2, about 1e-10) and the rounding (eps / step, about 1e-11) balance there.
 HYPERGEOMETRIC_STEP = 1e-5
+# Above this z, 2F1(1, b; c; z) with c - 1 - b < 0 comes from the incomplete beta function.
+BETA_FROM = 0.9
 
 
 @dataclass(frozen=True)
@@ -56,16 +58,13 @@ def _is_plausible(value: FloatArray, b: FloatArray, c: FloatArray) -> npt.NDArra
     return plausible & (value <= ceiling)
 
 
-def _hypergeometric(
+def _scipy_parts(
     b: FloatArray, c: FloatArray, z: FloatArray
 ) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, npt.NDArray[np.bool_]]:
-    """G = 2F1(1, b; c; z) with dG/dz, dG along (b, c) together, dG along c alone, and
-    which rows scipy got right.
-
-    dG/dz is exact, b/c 2F1(2, b+1; c+1; z); the parameter derivatives have no closed form
-    and are central differences.
-    """
-    with np.errstate(invalid="ignore", over="ignore"):
+    """log G and dG/dz, dG along (b, c) and dG along c, each over G, from scipy's 2F1, with
+    which rows it got right. dG/dz is exact, b/c 2F1(2, b+1; c+1; z); the parameter
+    derivatives have no closed form and are central differences."""
+    with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
         value = hyp2f1(1.0, b, c, z)
         by_z = b / c * hyp2f1(2.0, b + 1.0, c + 1.0, z)
         step = HYPERGEOMETRIC_STEP * c
@@ -73,17 +72,68 @@ def _hypergeometric(
         down_both = hyp2f1(1.0, b - step, c - step, z)
         up_c = hyp2f1(1.0, b, c + step, z)
         down_c = hyp2f1(1.0, b, c - step, z)
-    good = (
-        _is_plausible(value, b, c)
-        & _is_plausible(up_both, b + step, c + step)
-        & _is_plausible(down_both, b - step, c - step)
-        & _is_plausible(up_c, b, c + step)
-        & _is_plausible(down_c, b, c - step)
-        & np.isfinite(by_z)
+        good = (
+            _is_plausible(value, b, c)
+            & _is_plausible(up_both, b + step, c + step)
+            & _is_plausible(down_both, b - step, c - step)
+            & _is_plausible(up_c, b, c + step)
+            & _is_plausible(down_c, b, c - step)
+            & np.isfinite(by_z)
+        )
+        by_both = (up_both - down_both) / (2.0 * step)
+        by_c = (up_c - down_c) / (2.0 * step)
+        return np.log(value), by_z / value, by_both / value, by_c / value, good
+
+
+def _log_G_by_beta(b: FloatArray, c: FloatArray, z: FloatArray) -> FloatArray:
+    """log 2F1(1, b; c; z) = log[(c-1) z^(1-c) (1-z)^-q B_z(c-1, q)], q = b-c+1 > 0, from
+    the regularised incomplete beta function, which stays exact and fast as z -> 1."""
+    p, q = c - 1.0, b - c + 1.0
+    log_G: FloatArray = (
+        np.log(p)
+        - q * np.log1p(-z)
+        + (1.0 - c) * np.log(z)
+        + np.log(betainc(p, q, z))
+        + betaln(p, q)
     )
-    by_both = (up_both - down_both) / (2.0 * step)
-    by_c = (up_c - down_c) / (2.0 * step)
-    return value, by_z, by_both, by_c, good
+    return log_G
+
+
+def _beta_parts(
+    b: FloatArray, c: FloatArray, z: FloatArray
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, npt.NDArray[np.bool_]]:
+    """As `_scipy_parts`, through the incomplete beta function (needs c - 1 - b < 0): where
+    one rate dwarfs the other z nears 1, and there scipy's 2F1 is slow or wrong."""
+    p, q = c - 1.0, b - c + 1.0
+    log_G = _log_G_by_beta(b, c, z)
+    # d/dz log B_z(p, q) is the integrand at z over the integral.
+    log_density = (p - 1.0) * np.log(z) + (q - 1.0) * np.log1p(-z)
+    log_integral = np.log(betainc(p, q, z)) + betaln(p, q)
+    by_z = q / (1.0 - z) + (1.0 - c) / z + np.exp(log_density - log_integral)
+    step = HYPERGEOMETRIC_STEP * np.minimum(c, q)  # c - step keeps q positive
+    by_both = (_log_G_by_beta(b + step, c + step, z) - _log_G_by_beta(b - step, c - step, z)) / (
+        2.0 * step
+    )
+    by_c = (_log_G_by_beta(b, c + step, z) - _log_G_by_beta(b, c - step, z)) / (2.0 * step)
+    good = np.isfinite(log_G) & np.isfinite(by_z) & np.isfinite(by_both) & np.isfinite(by_c)
+    return log_G, by_z, by_both, by_c, good
+
+
+def _hypergeometric(
+    b: FloatArray, c: FloatArray, z: FloatArray
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, npt.NDArray[np.bool_]]:
+    """log G, G = 2F1(1, b; c; z), with dG/dz, dG along (b, c) together and dG along c alone,
+    each over G; and which rows came out right (the others go to quadrature)."""
+    by_beta = (z > BETA_FROM) & (c - 1.0 - b < 0)
+    parts = [np.empty_like(z) for _ in range(4)]
+    good = np.zeros(z.shape, dtype=bool)
+    for rows, method in ((~by_beta, _scipy_parts), (by_beta, _beta_parts)):
+        if rows.any():
+            *values, ok = method(b[rows], c[rows], z[rows])
+            for part, value in zip(parts, values, strict=True):
+                part[rows] = value
+            good[rows] = ok
+    return parts[0], parts[1], parts[2], parts[3], good
 
 
 def _log_F_by_quadrature(theta: FloatArray, x: float, t: float) -> float:
@@ -159,10 +209,8 @@ def _log_F(
         z = (beta - alpha) / (beta + t)
         b = np.full_like(x, s + 1.0)
         powers = -(r + x - 1.0) * log_alpha_t - (s + 1.0) * log_beta_t
-    value, by_z, by_both, by_c, good = _hypergeometric(b, c, z)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        log_F = powers + np.log(value)
-        by_z, by_both, by_c = by_z / value, by_both / value, by_c / value
+    log_G, by_z, by_both, by_c, good = _hypergeometric(b, c, z)
+    log_F = powers + log_G
     gradient: FloatArray | None = None
     if with_gradient and alpha >= beta:
         gradient = np.stack(
