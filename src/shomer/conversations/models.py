@@ -125,6 +125,9 @@ class Ticket(models.Model):
     first_response_at = models.DateTimeField(_("first response at"), null=True, blank=True)
     solved_at = models.DateTimeField(_("solved at"), null=True, blank=True)
     message_count = models.PositiveIntegerField(_("messages"), default=0)
+    # The earliest due of the ticket's outstanding SLA timers (shomer.sla keeps it), so
+    # the inbox sorts by it from an index.
+    sla_due_at = models.DateTimeField(_("SLA due"), null=True, blank=True)
     # Folded subject and message text (see shomer.language.normalize.fold) for search.
     search_text = models.TextField(blank=True, editable=False)
 
@@ -134,6 +137,7 @@ class Ticket(models.Model):
         ordering = ["-updated_at", "-id"]
         indexes = [
             models.Index(fields=["assignee", "status", "updated_at"]),
+            models.Index(fields=["assignee", "status", "sla_due_at"]),
             models.Index(fields=["team", "status", "updated_at"]),
             models.Index(fields=["status", "updated_at"]),
             models.Index(fields=["customer", "created_at"]),

@@ -32,6 +32,7 @@ from shomer.core import audit
 from shomer.customers.models import Contact, Customer
 from shomer.language.normalize import fold
 from shomer.people.models import Team, User
+from shomer.sla import services as sla
 from shomer.webhooks.services import do_emit
 
 # Search text beyond this is not indexed: the first messages carry the gist.
@@ -117,6 +118,7 @@ def do_create_ticket(
     if tags:
         ticket.tags.set(_tags(tags))
     audit.record("ticket.created", ticket, actor=acting_user, channel=channel)
+    sla.do_start_timers(ticket)
     _emit_ticket("ticket.created", ticket)
     do_add_message(
         ticket,
@@ -184,6 +186,7 @@ def do_add_message(
         fields.append("status")
     _save(ticket, fields)
     ticket.refresh_from_db(fields=["message_count"])
+    sla.on_message(ticket, direction=direction, at=now, old_status=old_status)
     audit.record(
         f"message.{direction}",
         ticket,
@@ -223,6 +226,7 @@ def do_assign(ticket: Ticket, assignee: User | None, *, acting_user: User | None
         return ticket
     ticket.assignee = assignee
     _save(ticket, ["assignee"])
+    sla.on_reassigned(ticket)
     audit.record("ticket.assigned", ticket, actor=acting_user, old=old, new=ticket.assignee_id)
     _emit_ticket("ticket.updated", ticket)
     return ticket
@@ -261,6 +265,7 @@ def do_update_ticket(ticket: Ticket, *, acting_user: User | None, **changes: Any
         ticket.search_text = _extend_search_text(ticket, ticket.subject)
         fields.append("search_text")
     _save(ticket, fields)
+    sla.on_ticket_changed(ticket, changed)
     for field, (old, new) in changed.items():
         audit.record(f"ticket.{field}", ticket, actor=acting_user, old=old, new=new)
     _emit_ticket("ticket.updated", ticket)
@@ -306,6 +311,7 @@ def do_merge(source: Ticket, target: Ticket, *, acting_user: User | None) -> Tic
     source.status = Status.CLOSED
     source.message_count = 0
     _save(source, ["merged_into", "status", "message_count"])
+    sla.on_merged(source)
     audit.record("ticket.merged", source, actor=acting_user, into=target.pk, messages=moved)
     audit.record("ticket.merged_from", target, actor=acting_user, source=source.pk)
     _emit_ticket("ticket.updated", source)

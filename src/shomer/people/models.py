@@ -16,7 +16,7 @@ class Role(models.TextChoices):
 
 
 class Team(models.Model):
-    """A group of agents sharing a queue (and, later, a working calendar)."""
+    """A group of agents sharing a queue and a working calendar (for SLA clocks)."""
 
     name = models.CharField(_("name"), max_length=100, unique=True)
     email = models.EmailField(_("e-mail address"), blank=True)
@@ -27,6 +27,15 @@ class Team(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="led_teams",
+    )
+    calendar = models.ForeignKey(
+        "sla.BusinessCalendar",
+        verbose_name=_("working calendar"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="teams",
+        help_text=_("SLA clocks count this calendar's hours. Empty: the default calendar."),
     )
 
     class Meta:

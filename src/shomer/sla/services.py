@@ -1,0 +1,505 @@
+"""SLA timers on tickets: started, paused, met and rescheduled on ticket events.
+
+`shomer.conversations.services` calls the `on_*` functions (one line per event, no
+signals); pages call `do_save_calendar` / `do_save_policy`; the clock-driven scan is in
+`shomer.sla.scan`. Every function assumes valid input and writes the audit log for what
+matters. Rules and the arithmetic are pure, in `shomer.sla.rules` and `shomer.sla.calendar`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F, Min, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from shomer.conversations.models import Channel, Direction, Status, Ticket
+from shomer.core import audit
+from shomer.people.models import Team, User
+from shomer.sla import rules
+from shomer.sla.calendar import Calendar, business_seconds_between
+from shomer.sla.defaults import DEFAULT_CALENDAR, DEFAULT_CALENDAR_NAME
+from shomer.sla.models import (
+    BusinessCalendar,
+    Level,
+    SlaPolicy,
+    SlaTimer,
+    Target,
+    TimerState,
+    parse_calendar,
+)
+
+CLOSED_STATUSES = (Status.SOLVED, Status.CLOSED)
+RESPONSE_TARGETS = (Target.FIRST_RESPONSE, Target.NEXT_RESPONSE, Target.CALLBACK)
+# Running or breached-and-not-yet-met: what the inbox counts down to.
+OUTSTANDING = Q(state=TimerState.RUNNING) | Q(state=TimerState.BREACHED, completed_at__isnull=True)
+# Timers whose schedule still moves (a breached timer's due is history).
+LIVE = Q(state__in=(TimerState.RUNNING, TimerState.PAUSED))
+BULK_BATCH = 1000
+
+
+# --- calendars and policies -------------------------------------------------------------------
+
+
+def default_calendar() -> BusinessCalendar:
+    """The default calendar (created by the migrations; recreated if someone deleted it)."""
+    calendar = BusinessCalendar.objects.filter(is_default=True).first()
+    if calendar is None:
+        calendar, _ = BusinessCalendar.objects.get_or_create(
+            name=DEFAULT_CALENDAR_NAME, defaults={"spec": DEFAULT_CALENDAR, "is_default": True}
+        )
+    return calendar
+
+
+def calendar_for_team(team_id: int | None) -> Calendar:
+    """The calendar a team's SLA clocks count (the default one for no team or no calendar)."""
+    if team_id is not None:
+        spec = Team.objects.filter(pk=team_id, calendar__isnull=False).values_list(
+            "calendar__spec", flat=True
+        )
+        for value in spec:
+            return parse_calendar(value)
+    return default_calendar().calendar
+
+
+def calendars_by_team() -> tuple[dict[int, Calendar], Calendar]:
+    """Every team's calendar, and the default: two queries however many tickets use them."""
+    default = default_calendar().calendar
+    teams = Team.objects.filter(calendar__isnull=False).values_list("pk", "calendar__spec")
+    return {team_id: parse_calendar(spec) for team_id, spec in teams}, default
+
+
+def _policies() -> list[rules.PolicyRow]:
+    return [policy.as_row() for policy in SlaPolicy.objects.all()]
+
+
+def ticket_facts(ticket: Ticket) -> dict[str, str]:
+    """What policies match on: kind, priority, channel and the customer's tier."""
+    tier = ""
+    if ticket.customer_id is not None:
+        tier = ticket.customer.tier if ticket.customer else ""
+    return {
+        "kind": ticket.kind,
+        "priority": ticket.priority,
+        "channel": ticket.channel,
+        "tier": tier,
+    }
+
+
+# --- timers -----------------------------------------------------------------------------------
+
+
+def _apply_schedule(timer: SlaTimer, calendar: Calendar, now: dt.datetime) -> None:
+    """Set a running timer's warn/due/manager instants and the scan's next step."""
+    planned = rules.schedule(
+        timer.resumed_at,
+        minutes=timer.minutes,
+        used_seconds=timer.used_seconds,
+        warning_percent=timer.warning_percent,
+        escalate_percent=timer.escalate_percent,
+        calendar=calendar,
+    )
+    timer.warn_at, timer.due_at, timer.escalate_at = (
+        planned.warn_at,
+        planned.due_at,
+        planned.escalate_at,
+    )
+    if timer.level == Level.WARNED and planned.warn_at > now:
+        # The target moved out of the warning zone: warn again when it gets there.
+        timer.level = Level.NONE
+    timer.next_action_at = planned.warn_at if timer.level == Level.NONE else planned.due_at
+
+
+def _new_timer(
+    ticket: Ticket, target: str, choice: rules.TargetChoice, now: dt.datetime, calendar: Calendar
+) -> SlaTimer:
+    timer = SlaTimer(
+        ticket=ticket,
+        target=target,
+        policy_id=choice.policy_id,
+        minutes=choice.minutes,
+        warning_percent=choice.warning_percent,
+        escalate_percent=choice.escalate_percent,
+        started_at=now,
+        resumed_at=now,
+    )
+    if ticket.status == Status.PENDING:
+        timer.state, timer.paused_at = TimerState.PAUSED, now
+    else:
+        _apply_schedule(timer, calendar, now)
+    return timer
+
+
+def _start(ticket: Ticket, targets: Iterable[str], now: dt.datetime) -> list[SlaTimer]:
+    choices = rules.choose_targets(_policies(), ticket_facts(ticket))
+    wanted = [target for target in targets if target in choices]
+    if not wanted:
+        return []
+    calendar = calendar_for_team(ticket.team_id)
+    timers = [_new_timer(ticket, target, choices[target], now, calendar) for target in wanted]
+    SlaTimer.objects.bulk_create(timers)
+    return timers
+
+
+def refresh_ticket_due(ticket: Ticket) -> None:
+    """Keep `Ticket.sla_due_at` the earliest due of its outstanding timers."""
+    due = ticket.sla_timers.filter(OUTSTANDING).aggregate(due=Min("due_at"))["due"]
+    if due != ticket.sla_due_at:
+        Ticket.objects.filter(pk=ticket.pk).update(sla_due_at=due)
+        ticket.sla_due_at = due
+
+
+def refresh_tickets_due(ticket_ids: Iterable[int]) -> None:
+    """`refresh_ticket_due` for many tickets, in one UPDATE a batch."""
+    earliest = (
+        SlaTimer.objects.filter(OUTSTANDING, ticket=OuterRef("pk"))
+        .order_by()
+        .values("ticket")
+        .annotate(due=Min("due_at"))
+        .values("due")
+    )
+    ids = list(ticket_ids)
+    for index in range(0, len(ids), BULK_BATCH):
+        Ticket.objects.filter(pk__in=ids[index : index + BULK_BATCH]).update(
+            sla_due_at=Subquery(earliest)
+        )
+
+
+def do_start_timers(ticket: Ticket, *, now: dt.datetime | None = None) -> list[SlaTimer]:
+    """Start a new ticket's clocks: first response and resolution, and a callback for a
+    phone ticket (a call to return), each when a policy sets it."""
+    targets = [Target.FIRST_RESPONSE, Target.RESOLUTION]
+    if ticket.channel == Channel.PHONE:
+        targets.append(Target.CALLBACK)
+    timers = _start(ticket, targets, now or timezone.now())
+    refresh_ticket_due(ticket)
+    return timers
+
+
+def _outstanding(ticket: Ticket, targets: Sequence[str]) -> QuerySet[SlaTimer]:
+    return ticket.sla_timers.filter(target__in=targets).filter(
+        Q(state__in=(TimerState.RUNNING, TimerState.PAUSED))
+        | Q(state=TimerState.BREACHED, completed_at__isnull=True)
+    )
+
+
+def _complete(ticket: Ticket, targets: Sequence[str], now: dt.datetime, *, met: bool) -> None:
+    """End these targets' clocks: met (on time or late) when `met`, else cancelled."""
+    for timer in _outstanding(ticket, targets):
+        was = timer.state
+        late = was == TimerState.BREACHED or (
+            was == TimerState.RUNNING and timer.due_at is not None and now > timer.due_at
+        )
+        if late:
+            timer.state = TimerState.BREACHED
+            timer.breached_at = timer.breached_at or timer.due_at
+        else:
+            timer.state = TimerState.MET if met else TimerState.CANCELLED
+        timer.completed_at, timer.next_action_at, timer.paused_at = now, None, None
+        timer.save(
+            update_fields=["state", "breached_at", "completed_at", "next_action_at", "paused_at"]
+        )
+        if late and was != TimerState.BREACHED:
+            # Met after its due before the scan saw it: a breach, recorded, nobody to chase.
+            audit.record("sla.breached", ticket, sla_target=timer.target, timer=timer.pk, late=True)
+
+
+def _pause(ticket: Ticket, now: dt.datetime) -> None:
+    """Waiting on the customer: running clocks stop, keeping the business time used."""
+    calendar = calendar_for_team(ticket.team_id)
+    for timer in ticket.sla_timers.filter(state=TimerState.RUNNING):
+        timer.used_seconds += max(business_seconds_between(timer.resumed_at, now, calendar), 0)
+        timer.state, timer.paused_at = TimerState.PAUSED, now
+        timer.due_at = timer.warn_at = timer.escalate_at = timer.next_action_at = None
+        timer.save(
+            update_fields=[
+                "used_seconds",
+                "state",
+                "paused_at",
+                "due_at",
+                "warn_at",
+                "escalate_at",
+                "next_action_at",
+            ]
+        )
+
+
+def _resume(ticket: Ticket, now: dt.datetime) -> None:
+    """The customer answered (or the agent stopped waiting): paused clocks count again."""
+    calendar = calendar_for_team(ticket.team_id)
+    for timer in ticket.sla_timers.filter(state=TimerState.PAUSED):
+        timer.state, timer.paused_at, timer.resumed_at = TimerState.RUNNING, None, now
+        _apply_schedule(timer, calendar, now)
+        timer.save(update_fields=[*_SCHEDULE_FIELDS, "state", "paused_at", "resumed_at"])
+
+
+_SCHEDULE_FIELDS = ["warn_at", "due_at", "escalate_at", "next_action_at", "level"]
+
+
+def _has_outstanding(ticket: Ticket, targets: Sequence[str]) -> bool:
+    return _outstanding(ticket, targets).exists()
+
+
+@transaction.atomic
+def on_message(ticket: Ticket, *, direction: str, at: dt.datetime, old_status: str) -> None:
+    """A message was added (conversations.do_add_message, after the ticket was saved).
+
+    From the customer: a paused clock resumes (the status left "pending"), a reopened ticket
+    gets a new resolution clock, and a response clock starts unless one is counting. From an
+    agent: the response clocks (first, next, callback) are met. Notes change nothing.
+    """
+    if direction == Direction.NOTE:
+        return
+    if direction == Direction.INBOUND:
+        if old_status == Status.PENDING and ticket.status != Status.PENDING:
+            _resume(ticket, at)
+        reopened = old_status in CLOSED_STATUSES and ticket.status not in CLOSED_STATUSES
+        if reopened and not _has_outstanding(ticket, [Target.RESOLUTION]):
+            _start(ticket, [Target.RESOLUTION], at)
+        if ticket.status not in CLOSED_STATUSES and not _has_outstanding(
+            ticket, [Target.FIRST_RESPONSE, Target.NEXT_RESPONSE]
+        ):
+            _start(ticket, [Target.NEXT_RESPONSE], at)
+    else:
+        _complete(ticket, RESPONSE_TARGETS, at, met=True)
+    refresh_ticket_due(ticket)
+
+
+@transaction.atomic
+def on_ticket_changed(
+    ticket: Ticket, changed: dict[str, tuple[Any, Any]], *, now: dt.datetime | None = None
+) -> None:
+    """Fields changed (conversations.do_update_ticket; `changed` is field -> (old, new)).
+
+    Solved or closed: resolution met, response clocks cancelled. Reopened: a new resolution
+    clock. Pending pauses, leaving pending resumes. A new priority, kind or customer picks
+    the targets again; a new team moves the clocks onto its calendar from now on.
+    """
+    now = now or timezone.now()
+    if "status" in changed:
+        old, new = changed["status"]
+        if new in CLOSED_STATUSES:
+            _complete(ticket, [Target.RESOLUTION], now, met=True)
+            _complete(ticket, RESPONSE_TARGETS, now, met=False)
+        elif old in CLOSED_STATUSES and not _has_outstanding(ticket, [Target.RESOLUTION]):
+            _start(ticket, [Target.RESOLUTION], now)
+        if new == Status.PENDING:
+            _pause(ticket, now)
+        elif old == Status.PENDING:
+            _resume(ticket, now)
+    if changed.keys() & {"priority", "kind", "customer"}:
+        recompute_timers(ticket.sla_timers.filter(LIVE), now=now)
+    if "team" in changed:
+        old_team, _ = changed["team"]
+        rebase_timers(
+            ticket.sla_timers.filter(state=TimerState.RUNNING),
+            old_calendars={ticket.pk: calendar_for_team(old_team)},
+            now=now,
+        )
+    refresh_ticket_due(ticket)
+
+
+@transaction.atomic
+def on_reassigned(ticket: Ticket) -> None:
+    """A new assignee (conversations.do_assign): a clock that already warned the previous
+    one warns the new assignee at the next scan; dues do not move."""
+    ticket.sla_timers.filter(state=TimerState.RUNNING, level=Level.WARNED).update(
+        level=Level.NONE, next_action_at=F("warn_at"), warned_at=None
+    )
+
+
+@transaction.atomic
+def on_merged(ticket: Ticket) -> None:
+    """The ticket was merged into another: its clocks stop (the other ticket's count)."""
+    now = timezone.now()
+    _complete(ticket, [*RESPONSE_TARGETS, Target.RESOLUTION], now, met=False)
+    refresh_ticket_due(ticket)
+
+
+# --- recomputing many timers (policy and calendar changes) ------------------------------------
+
+
+def _timer_calendar(
+    timer: SlaTimer, team_calendars: dict[int, Calendar], default: Calendar
+) -> Calendar:
+    team_id = timer.ticket.team_id
+    return team_calendars.get(team_id, default) if team_id is not None else default
+
+
+def recompute_timers(timers: QuerySet[SlaTimer], *, now: dt.datetime) -> int:
+    """Pick the targets again for running and paused timers (policies, or the ticket's
+    priority, kind or customer changed) and reschedule them; a target no policy sets any
+    more is cancelled. Returns how many timers changed."""
+    policies = _policies()
+    team_calendars, default = calendars_by_team()
+    choices_by_facts: dict[tuple[str, ...], dict[str, rules.TargetChoice]] = {}
+    changed: list[SlaTimer] = []
+    cancelled: list[SlaTimer] = []
+    for timer in timers.filter(LIVE).select_related("ticket", "ticket__customer"):
+        facts = ticket_facts(timer.ticket)
+        key = tuple(sorted(facts.items()))
+        choices = choices_by_facts.get(key)
+        if choices is None:
+            choices = choices_by_facts[key] = rules.choose_targets(policies, facts)
+        choice = choices.get(timer.target)
+        if choice is None:
+            timer.state, timer.completed_at, timer.next_action_at = (
+                TimerState.CANCELLED,
+                now,
+                None,
+            )
+            timer.due_at = timer.warn_at = timer.escalate_at = None
+            cancelled.append(timer)
+            continue
+        new = (choice.policy_id, choice.minutes, choice.warning_percent, choice.escalate_percent)
+        old = (timer.policy_id, timer.minutes, timer.warning_percent, timer.escalate_percent)
+        if new == old:
+            continue
+        (timer.policy_id, timer.minutes, timer.warning_percent, timer.escalate_percent) = new
+        if timer.state == TimerState.RUNNING:
+            _apply_schedule(timer, _timer_calendar(timer, team_calendars, default), now)
+        changed.append(timer)
+    SlaTimer.objects.bulk_update(
+        changed,
+        ["policy", "minutes", "warning_percent", "escalate_percent", *_SCHEDULE_FIELDS],
+        batch_size=BULK_BATCH,
+    )
+    SlaTimer.objects.bulk_update(
+        cancelled,
+        ["state", "completed_at", "next_action_at", "due_at", "warn_at", "escalate_at"],
+        batch_size=BULK_BATCH,
+    )
+    refresh_tickets_due({timer.ticket_id for timer in changed + cancelled})
+    return len(changed) + len(cancelled)
+
+
+def rebase_timers(
+    timers: QuerySet[SlaTimer],
+    *,
+    old_calendars: dict[int, Calendar] | Calendar,
+    now: dt.datetime,
+) -> int:
+    """Move running timers onto their ticket's current calendar from `now` on: the time used
+    so far is counted on the old calendar (per ticket id, or one for all). Returns how many."""
+    team_calendars, default = calendars_by_team()
+    moved: list[SlaTimer] = []
+    for timer in timers.filter(state=TimerState.RUNNING).select_related("ticket"):
+        old = (
+            old_calendars
+            if isinstance(old_calendars, Calendar)
+            else old_calendars.get(timer.ticket_id, default)
+        )
+        if now > timer.resumed_at:
+            timer.used_seconds += max(business_seconds_between(timer.resumed_at, now, old), 0)
+            timer.resumed_at = now
+        _apply_schedule(timer, _timer_calendar(timer, team_calendars, default), now)
+        moved.append(timer)
+    SlaTimer.objects.bulk_update(
+        moved, ["used_seconds", "resumed_at", *_SCHEDULE_FIELDS], batch_size=BULK_BATCH
+    )
+    refresh_tickets_due({timer.ticket_id for timer in moved})
+    return len(moved)
+
+
+def _open_tickets() -> QuerySet[Ticket]:
+    return Ticket.objects.exclude(status__in=CLOSED_STATUSES)
+
+
+@transaction.atomic
+def do_save_calendar(
+    calendar: BusinessCalendar, *, acting_user: User | None, now: dt.datetime | None = None
+) -> BusinessCalendar:
+    """Save a new or edited calendar (its `spec` already validated; made the default when
+    `is_default`) and move the running clocks of the tickets that count it onto its hours
+    from now on (the time used so far stays counted on the hours they had)."""
+    now = now or timezone.now()
+    is_new = calendar.pk is None
+    old_specs = BusinessCalendar.objects.filter(pk=calendar.pk).values_list("spec", flat=True)
+    old = next((parse_calendar(spec) for spec in old_specs), None)
+    previous_default = None
+    if calendar.is_default:
+        previous_default = (
+            BusinessCalendar.objects.filter(is_default=True).exclude(pk=calendar.pk).first()
+        )
+        if previous_default is not None:
+            previous_default.is_default = False
+            previous_default.save(update_fields=["is_default"])
+    calendar.spec = calendar.calendar.to_dict()
+    calendar.updated_at = now
+    calendar.save()
+    new = calendar.calendar
+    moved = 0
+    if old is not None and old != new:
+        own = _open_tickets().filter(team__calendar=calendar)
+        moved += rebase_timers(SlaTimer.objects.filter(ticket__in=own), old_calendars=old, now=now)
+    default_was = previous_default.calendar if previous_default is not None else old
+    if calendar.is_default and default_was is not None and default_was != new:
+        uses_default = _open_tickets().filter(Q(team__isnull=True) | Q(team__calendar__isnull=True))
+        moved += rebase_timers(
+            SlaTimer.objects.filter(ticket__in=uses_default), old_calendars=default_was, now=now
+        )
+    audit.record(
+        "sla.calendar_created" if is_new else "sla.calendar_changed",
+        calendar,
+        actor=acting_user,
+        spec=calendar.spec,
+        is_default=calendar.is_default,
+        timers_moved=moved,
+    )
+    return calendar
+
+
+def _policy_match(policy: SlaPolicy | dict[str, str]) -> Q:
+    match = Q()
+    for field in rules.MATCH_FIELDS:
+        value = policy[field] if isinstance(policy, dict) else getattr(policy, field)
+        if value:
+            match &= Q(**{"customer__tier" if field == "tier" else field: value})
+    return match
+
+
+def _policy_fields(policy: SlaPolicy) -> dict[str, Any]:
+    return {field: getattr(policy, field) for field in rules.MATCH_FIELDS}
+
+
+@transaction.atomic
+def do_save_policy(
+    policy: SlaPolicy, *, acting_user: User | None, now: dt.datetime | None = None
+) -> SlaPolicy:
+    """Save a new or edited policy and recompute the running clocks of the open tickets it
+    matched before or matches now."""
+    now = now or timezone.now()
+    is_new = policy.pk is None
+    before = SlaPolicy.objects.filter(pk=policy.pk).values(*rules.MATCH_FIELDS).first()
+    policy.updated_at = now
+    policy.save()
+    affected = _policy_match(policy)
+    if before is not None:
+        affected |= _policy_match(before)
+    changed = recompute_timers(
+        SlaTimer.objects.filter(ticket__in=_open_tickets().filter(affected)), now=now
+    )
+    audit.record(
+        "sla.policy_created" if is_new else "sla.policy_changed",
+        policy,
+        actor=acting_user,
+        match=_policy_fields(policy),
+        minutes={target: policy.minutes_for(target) for target in rules.TARGETS},
+        timers_changed=changed,
+    )
+    return policy
+
+
+@transaction.atomic
+def do_delete_policy(
+    policy: SlaPolicy, *, acting_user: User | None, now: dt.datetime | None = None
+) -> int:
+    """Delete a policy; the clocks it set fall back to the next matching policy."""
+    now = now or timezone.now()
+    affected = _open_tickets().filter(_policy_match(policy))
+    audit.record("sla.policy_deleted", policy, actor=acting_user, match=_policy_fields(policy))
+    policy.delete()
+    return recompute_timers(SlaTimer.objects.filter(ticket__in=affected), now=now)
