@@ -42,6 +42,8 @@ INSULTS = _words(
     fool fools ignorant parasite parasites leech leeches scumbag lowlife dimwit nitwit
     cretin douche douchebag twat cunt dick dickhead wanker pig pigs liar liars hypocrite
     hypocrites vermin subhuman degenerate creep weasel buffoon ignoramus cow
+    thick numpty halfwits parrot snake scum dumbest stupidest moronic
+    פחדן טמבל טמבלים תוכי נחש חלאות מפגרים דפוקים סתומים
     """
 )
 # Swearing: about a thing it is frustration, at a person it is abuse.
@@ -72,6 +74,7 @@ ATTACK_PHRASES = _phrases(
     "מקווה שתאבד", "שתאבד את העבודה", "listen sweetheart", "listen honey", "listen sweetie",
     "do you even understand", "can you even read", "אתה בכלל מבין", "את בכלל מבינה",
     "אתה יודע לקרוא", "go back to school", "תחזור לבית הספר", "who hired you", "מי קיבל אותך",
+    "are you thick", "let an adult", "תן למבוגר", "sod off", "עוף לי",
 )  # fmt: skip
 SECOND_PERSON = _words(
     """
