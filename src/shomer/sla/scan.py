@@ -50,8 +50,12 @@ def _managers() -> list[User]:
     return managers or list(User.objects.filter(is_active=True, role=Role.ADMIN))
 
 
-def _claim(now: dt.datetime, token: uuid.UUID, batch: int) -> tuple[int, int, int]:
-    """Take one step on up to `batch` due rows; returns (warned, breached, escalated)."""
+def _claim(
+    now: dt.datetime, token: uuid.UUID, batch: int, earlier: Iterable[uuid.UUID] = ()
+) -> tuple[int, int, int]:
+    """Take one step on up to `batch` due rows; returns (warned, breached, escalated).
+
+    Rows claimed by the `earlier` tokens of the same scan take no second step in it."""
     due_rows = (
         SlaTimer.objects.filter(next_action_at__lt=now)
         .order_by("next_action_at")
@@ -73,8 +77,8 @@ def _claim(now: dt.datetime, token: uuid.UUID, batch: int) -> tuple[int, int, in
         next_action_at=F("escalate_at"),
         claim=token,
     )
-    # A row breached in this batch waits for the next scan to go to the manager, so that
-    # its breach is told first.
+    # A row breached in this scan waits for the next one to go to the manager, so that its
+    # breach is told first.
     escalated = (
         rows.filter(
             state=TimerState.BREACHED,
@@ -82,7 +86,7 @@ def _claim(now: dt.datetime, token: uuid.UUID, batch: int) -> tuple[int, int, in
             completed_at__isnull=True,
             escalate_at__lt=now,
         )
-        .exclude(claim=token)
+        .exclude(claim__in=[token, *earlier])
         .update(level=Level.MANAGER, escalated_at=now, next_action_at=None, claim=token)
     )
     return warned, breached, escalated
@@ -93,10 +97,12 @@ def run_scan(now: dt.datetime | None = None, *, batch: int = BATCH) -> ScanResul
     now = now or timezone.now()
     result = ScanResult()
     context = _Context()
+    tokens: list[uuid.UUID] = []
     while True:
         token = uuid.uuid4()
         with transaction.atomic():
-            warned, breached, escalated = _claim(now, token, batch)
+            warned, breached, escalated = _claim(now, token, batch, tokens)
+            tokens.append(token)
             if not warned + breached + escalated:
                 break
             result.batches += 1
@@ -195,7 +201,7 @@ def _texts(timer: SlaTimer, now: dt.datetime, context: _Context) -> tuple[str, s
         left = business_seconds_between(now, timer.due_at, context.calendar(ticket.team_id))
         values["time"] = format_business_time(max(left, 0))
         title = _("SLA warning: %(target)s of ticket #%(number)s is due in %(time)s business hours")
-        body = _("“%(subject)s” — %(target)s is due at %(due)s.")
+        body = _("“%(subject)s” — %(target)s is due at %(due)s")
     elif timer.level == Level.BREACHED:
         title = _("SLA breached: %(target)s of ticket #%(number)s was due at %(due)s")
         body = _("“%(subject)s” — %(target)s is overdue. Please take it over or help.")
