@@ -252,3 +252,43 @@ class TimeEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.minutes} min #{self.ticket_id}"
+
+
+class InboundStatus(models.TextChoices):
+    RECEIVED = "received", _("Received")
+    CREATED = "created", _("Opened a ticket")
+    APPENDED = "appended", _("Added to a ticket")
+    DUPLICATE = "duplicate", _("Duplicate")
+    IGNORED = "ignored", _("Ignored (automatic)")
+    QUARANTINED = "quarantined", _("Quarantined")
+
+
+class InboundRecord(models.Model):
+    """Every inbound delivery, raw, with what became of it. Nothing a customer sends is lost:
+    an input that could not be stored stays here, quarantined, with the reason."""
+
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    idempotency_key = models.CharField(_("idempotency key"), max_length=300, unique=True)
+    source = models.CharField(_("source"), max_length=500, blank=True)
+    raw = models.BinaryField(_("raw original"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=InboundStatus.choices, default=InboundStatus.RECEIVED
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    ticket = models.ForeignKey(
+        Ticket, verbose_name=_("ticket"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    message = models.ForeignKey(
+        Message, verbose_name=_("message"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    received_at = models.DateTimeField(_("received at"), default=timezone.now, db_index=True)
+    processed_at = models.DateTimeField(_("processed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("inbound delivery")
+        verbose_name_plural = _("inbound deliveries")
+        ordering = ["-received_at", "-id"]
+        indexes = [models.Index(fields=["status", "received_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.channel} {self.idempotency_key}"
