@@ -101,6 +101,9 @@ PARETO_CASES = [
     ParetoNBDParams(0.55, 30.0, 0.6, 2.0),  # alpha > beta
     ParetoNBDParams(2.0, 5.0, 1.0, 5.0),  # alpha = beta: z = 0
     ParetoNBDParams(5.0, 0.5, 0.2, 0.01),
+    # One rate thousands of times the other: z near 1, the incomplete-beta path.
+    ParetoNBDParams(0.9, 0.05, 0.3, 400.0),
+    ParetoNBDParams(0.9, 400.0, 0.3, 0.05),
 ]
 HISTORIES = [(0, 0.0, 30.0), (1, 2.0, 30.0), (4, 29.9, 30.0), (7, 30.0, 30.0), (25, 10.0, 40.0)]
 

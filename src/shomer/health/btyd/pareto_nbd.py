@@ -22,8 +22,13 @@ from shomer.health.btyd.summary import FloatArray, Summary, as_vector
 # Relative step of the central differences for the 2F1 parameter derivatives: the error
 # (step^2, about 1e-10) and the rounding (eps / step, about 1e-11) balance there.
 HYPERGEOMETRIC_STEP = 1e-5
-# Above this z, 2F1(1, b; c; z) with c - 1 - b < 0 comes from the incomplete beta function.
+# Above this z, 2F1(1, b; c; z) comes from the incomplete beta function (scipy's 2F1 is
+# slow there, and sometimes wrong), unless b - c + 1 is within BETA_MIN_Q of 0 (or of a
+# negative whole number) or the
+# recurrence could magnify rounding more than BETA_MAX_GROWTH times: then scipy, checked.
 BETA_FROM = 0.9
+BETA_MIN_Q = 1e-3
+BETA_MAX_GROWTH = 1e3
 
 
 @dataclass(frozen=True)
@@ -85,32 +90,67 @@ def _scipy_parts(
         return np.log(value), by_z / value, by_both / value, by_c / value, good
 
 
-def _log_G_by_beta(b: FloatArray, c: FloatArray, z: FloatArray) -> FloatArray:
-    """log 2F1(1, b; c; z) = log[(c-1) z^(1-c) (1-z)^-q B_z(c-1, q)], q = b-c+1 > 0, from
-    the regularised incomplete beta function, which stays exact and fast as z -> 1."""
+def _beta_steps(
+    b: FloatArray, c: FloatArray
+) -> tuple[FloatArray, FloatArray, npt.NDArray[np.int64]]:
+    """p = c-1, q = b-c+1, and how many unit steps lift q into (0, 1]."""
     p, q = c - 1.0, b - c + 1.0
-    log_G: FloatArray = (
-        np.log(p)
-        - q * np.log1p(-z)
-        + (1.0 - c) * np.log(z)
-        + np.log(betainc(p, q, z))
-        + betaln(p, q)
+    steps = np.where(q > 0, 0.0, np.floor(-q) + 1.0).astype(np.int64)
+    return p, q, steps
+
+
+def _beta_margin(b: FloatArray, c: FloatArray) -> FloatArray:
+    """How far q = b-c+1 is from the values the recurrence cannot pass: 0 for q > 0, and
+    every whole number for q <= 0 (a step would divide by zero)."""
+    q = b - c + 1.0
+    margin: FloatArray = np.where(q > 0, q, np.abs(q - np.round(q)))
+    return margin
+
+
+def _beta_amplification(b: FloatArray, c: FloatArray, z: FloatArray) -> FloatArray:
+    """How much the downward recurrence of `_log_G_by_beta` can magnify rounding errors."""
+    p, q, steps = _beta_steps(b, c)
+    growth = np.ones_like(z)
+    for step in range(1, int(steps.max(initial=0)) + 1):
+        rows = steps >= step
+        q_step = q[rows] + steps[rows] - step
+        growth[rows] *= np.maximum(1.0, (p[rows] + q_step) * (1.0 - z[rows]) / -q_step)
+    return growth
+
+
+def _log_G_by_beta(b: FloatArray, c: FloatArray, z: FloatArray) -> FloatArray:
+    """log G, G = 2F1(1, b; c; z), from the regularised incomplete beta function, which stays
+    exact and fast as z -> 1 where scipy's 2F1 is slow or wrong.
+
+    With p = c-1 and q = b-c+1, h(q) = 2F1(1, p+q; p+1; z) = p z^-p (1-z)^-q B_z(p, q); for
+    q > 0 that is betainc. For q <= 0 (the series converges at z = 1) the recurrence
+    h(q) = (p - (p+q)(1-z) h(q+1)) / -q walks down from q + k in (0, 1]; the caller uses it
+    only where `_beta_amplification` says it is tame.
+    """
+    p, q, steps = _beta_steps(b, c)
+    top = q + steps
+    log_h = (
+        np.log(p) - top * np.log1p(-z) - p * np.log(z) + np.log(betainc(p, top, z)) + betaln(p, top)
     )
+    h = np.exp(log_h)
+    for step in range(1, int(steps.max(initial=0)) + 1):
+        rows = steps >= step
+        q_step = top[rows] - step
+        h[rows] = (p[rows] - (p[rows] + q_step) * (1.0 - z[rows]) * h[rows]) / -q_step
+    with np.errstate(invalid="ignore", divide="ignore"):  # checked by the caller
+        log_G: FloatArray = np.where(steps > 0, np.log(h), log_h)
     return log_G
 
 
 def _beta_parts(
     b: FloatArray, c: FloatArray, z: FloatArray
 ) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, npt.NDArray[np.bool_]]:
-    """As `_scipy_parts`, through the incomplete beta function (needs c - 1 - b < 0): where
-    one rate dwarfs the other z nears 1, and there scipy's 2F1 is slow or wrong."""
-    p, q = c - 1.0, b - c + 1.0
+    """As `_scipy_parts`, through `_log_G_by_beta`; all three derivatives are central
+    differences (the z step keeps z below 1)."""
     log_G = _log_G_by_beta(b, c, z)
-    # d/dz log B_z(p, q) is the integrand at z over the integral.
-    log_density = (p - 1.0) * np.log(z) + (q - 1.0) * np.log1p(-z)
-    log_integral = np.log(betainc(p, q, z)) + betaln(p, q)
-    by_z = q / (1.0 - z) + (1.0 - c) / z + np.exp(log_density - log_integral)
-    step = HYPERGEOMETRIC_STEP * np.minimum(c, q)  # c - step keeps q positive
+    step = HYPERGEOMETRIC_STEP * np.minimum(c, _beta_margin(b, c))
+    step_z = HYPERGEOMETRIC_STEP * (1.0 - z)
+    by_z = (_log_G_by_beta(b, c, z + step_z) - _log_G_by_beta(b, c, z - step_z)) / (2.0 * step_z)
     by_both = (_log_G_by_beta(b + step, c + step, z) - _log_G_by_beta(b - step, c - step, z)) / (
         2.0 * step
     )
@@ -124,7 +164,10 @@ def _hypergeometric(
 ) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, npt.NDArray[np.bool_]]:
     """log G, G = 2F1(1, b; c; z), with dG/dz, dG along (b, c) together and dG along c alone,
     each over G; and which rows came out right (the others go to quadrature)."""
-    by_beta = (z > BETA_FROM) & (c - 1.0 - b < 0)
+    near_one = z > BETA_FROM
+    by_beta = near_one & (_beta_margin(b, c) > BETA_MIN_Q)
+    if by_beta.any():
+        by_beta[by_beta] = _beta_amplification(b[by_beta], c[by_beta], z[by_beta]) < BETA_MAX_GROWTH
     parts = [np.empty_like(z) for _ in range(4)]
     good = np.zeros(z.shape, dtype=bool)
     for rows, method in ((~by_beta, _scipy_parts), (by_beta, _beta_parts)):
