@@ -160,6 +160,15 @@ class Direction(models.TextChoices):
     NOTE = "note", _("Internal note")
 
 
+class DeliveryStatus(models.TextChoices):
+    """How an agent's reply by e-mail is going (empty: not sent by e-mail)."""
+
+    PENDING = "pending", _("Sending")
+    RETRYING = "retrying", _("Not sent yet, retrying")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Not sent")
+
+
 class Message(models.Model):
     """One message in a ticket. The raw original is kept, exactly as received."""
 
@@ -192,6 +201,12 @@ class Message(models.Model):
     # Message-ID or a channel's own id: the same delivery twice is one message.
     idempotency_key = models.CharField(max_length=300, null=True, blank=True, unique=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
+    # A reply sent by e-mail (shomer.channels.outbound): its state and last error.
+    delivery_status = models.CharField(
+        _("delivery"), max_length=16, choices=DeliveryStatus.choices, blank=True, default=""
+    )
+    delivery_error = models.TextField(_("delivery error"), blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("message")
