@@ -31,6 +31,7 @@ from shomer.conversations.models import (
 from shomer.conversations.services import do_add_message, do_create_ticket
 from shomer.customers.models import Contact, Customer, CustomerKind
 from shomer.language.normalize import fold
+from shomer.people.models import Team
 
 logger = logging.getLogger(__name__)
 
@@ -86,6 +87,7 @@ class Inbound:
     attachments: tuple[InboundAttachment, ...] = field(default=())
     is_automatic: bool = False  # auto-reply or bounce: never opens a ticket
     automatic_reason: str = ""
+    team_id: int | None = None  # the team of a new ticket (e.g. the mailbox's)
 
 
 @dataclass(frozen=True)
@@ -165,6 +167,7 @@ def _store(inbound: Inbound) -> IngestResult:
             channel=inbound.channel,
             kind=inbound.kind,
             contact=contact,
+            team=Team.objects.filter(pk=inbound.team_id).first() if inbound.team_id else None,
             raw=inbound.raw,
             idempotency_key=inbound.idempotency_key,
         )
