@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import call_command
 
 DATA = Path(__file__).parent / "data"
 FIELDS = [
@@ -79,12 +78,3 @@ def test_a_missing_path_gets_an_error_line_and_the_run_goes_on(
         ("/nonexistent/x.eml", "no such file or folder"),
         (str(DATA / "nested_50.eml"), None),
     ]
-
-
-@pytest.mark.skipif(
-    importlib.util.find_spec("shomer.conversations.ingest") is not None,
-    reason="the storing pipeline exists; its own tests cover storing",
-)
-def test_storing_says_clearly_that_it_is_not_available_yet() -> None:
-    with pytest.raises(CommandError, match="storing mail is not available yet"):
-        call_command("mail", "import", str(DATA / "nested_50.eml"))

@@ -15,6 +15,7 @@ from django.db.models import F, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from shomer.channels.outbound import do_send_reply
 from shomer.conversations.events import message_data, ticket_data
 from shomer.conversations.models import (
     PRIORITY_RANK,
@@ -203,11 +204,13 @@ def do_add_message(
 
 
 def do_reply(ticket: Ticket, *, body_text: str, author: User, status: str | None = None) -> Message:
-    """An agent's reply to the customer; optionally set the status in the same step."""
+    """An agent's reply to the customer; optionally set the status in the same step.
+    A customer with an e-mail address gets it by e-mail, sent after commit."""
     with transaction.atomic():
         message = do_add_message(
             ticket, direction=Direction.OUTBOUND, body_text=body_text, author=author
         )
+        do_send_reply(message)
         if status and status != ticket.status:
             do_update_ticket(ticket, acting_user=author, status=status)
     return message

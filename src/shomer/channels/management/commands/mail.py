@@ -4,7 +4,11 @@
 message (ARCHITECTURE.md §4): {"source", "message_id", "kind", "thread", "subject",
 "from", "lang", "text_chars", "attachments", "error"}. See docs/email.md for what each
 field holds. Without `--dry-run` every message goes through the inbound pipeline,
-`shomer.conversations.ingest.ingest_email(raw, source=...)`.
+`shomer.channels.inbound_email.ingest_email(raw, source=...)`.
+
+`shomer mail poll [--mailbox ID]` polls the active IMAP mailboxes once (or one of them, even
+if inactive); `shomer mail serve [--host H] [--port P] [--lmtp]` receives mail by SMTP or
+LMTP until stopped. See docs/email.md.
 """
 
 from __future__ import annotations
@@ -25,14 +29,9 @@ _ENCODER = json.JSONEncoder(ensure_ascii=False, default=str)
 
 
 def _load_ingest() -> Callable[..., Any]:
-    try:
-        from shomer.conversations.ingest import ingest_email
-    except ImportError as error:
-        raise CommandError(
-            "storing mail is not available yet (shomer.conversations.ingest.ingest_email "
-            f"is missing: {error}); use --dry-run to parse and thread without storing"
-        ) from None
-    return ingest_email  # type: ignore[no-any-return]
+    from shomer.channels.inbound_email import ingest_email
+
+    return ingest_email
 
 
 def _result_fields(result: Any) -> dict[str, Any]:
@@ -56,6 +55,12 @@ class Command(BaseCommand):
             "--dry-run", action="store_true", help="parse and thread only; write nothing"
         )
         importer.add_argument("--json", action="store_true", help="one JSON object per message")
+        poller = actions.add_parser("poll", help="poll the IMAP mailboxes once")
+        poller.add_argument("--mailbox", type=int, metavar="ID", help="only this mailbox")
+        server = actions.add_parser("serve", help="receive mail by SMTP or LMTP")
+        server.add_argument("--host", default="127.0.0.1", help="address to listen on")
+        server.add_argument("--port", type=int, default=None, help="port (8025, or 8024 for LMTP)")
+        server.add_argument("--lmtp", action="store_true", help="speak LMTP instead of SMTP")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "import":
@@ -64,6 +69,35 @@ class Command(BaseCommand):
                 self.dry_run(sources, as_json=options["json"])
             else:
                 self.store(sources, as_json=options["json"])
+        elif options["action"] == "poll":
+            self.poll(options["mailbox"])
+        elif options["action"] == "serve":
+            self.serve(options["host"], options["port"], lmtp=options["lmtp"])
+
+    def poll(self, mailbox_id: int | None) -> None:
+        from shomer.channels import imap
+        from shomer.channels.models import Mailbox
+
+        if mailbox_id is None:
+            results = imap.poll_active_mailboxes()
+        else:
+            if not Mailbox.objects.filter(pk=mailbox_id).exists():
+                raise CommandError(f"no mailbox {mailbox_id}")
+            mailbox = imap.claim(mailbox_id, active_only=False)
+            if mailbox is None:
+                raise CommandError(f"mailbox {mailbox_id} is being polled right now")
+            results = [imap.do_poll(mailbox)]
+        for result in results:
+            self._write(_ENCODER.encode(dataclasses.asdict(result)))
+        (getattr(sys.stdout, "buffer", None) or sys.stdout).flush()
+
+    def serve(self, host: str, port: int | None, *, lmtp: bool) -> None:
+        from shomer.channels.receiver import serve
+
+        port = port or (8024 if lmtp else 8025)
+        protocol = "LMTP" if lmtp else "SMTP"
+        self.stderr.write(f"receiving mail by {protocol} on {host}:{port} (Ctrl+C stops)")
+        serve(host, port, lmtp=lmtp)
 
     def _write(self, line: str) -> None:
         # UTF-8 whatever the locale says (the contract: all JSON is UTF-8).
