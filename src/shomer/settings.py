@@ -192,6 +192,12 @@ STORAGES = {
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("SHOMER_MEDIA_ROOT", str(SHOMER_HOME / "uploads")))
 WHITENOISE_USE_FINDERS = True
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    # plotly.min.js from the installed plotly package (charts, offline, no CDN).
+    "shomer.sla.finders.PlotlyFinder",
+]
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("SHOMER_MAX_UPLOAD_BYTES", 25 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

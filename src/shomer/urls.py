@@ -31,6 +31,7 @@ urlpatterns = [
     path("customers/<int:customer_id>/", customers.customer_page, name="customer"),
     path("notifications/", notifications.notification_list, name="notifications"),
     path("notifications/read/", notifications.mark_all_read, name="notifications-read"),
+    path("sla/", include("shomer.sla.urls")),
     path("api/", include("shomer.api.urls")),
     path("admin/", admin.site.urls),
 ]

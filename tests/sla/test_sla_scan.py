@@ -28,7 +28,9 @@ def ticket(clock: Clock, policies, support_on_office: Team, noa, dana, michal, y
     michal.email = "michal@shomer.example"
     michal.save()
     clock.set("2026-11-08T09:00:00+02:00")
-    return make_ticket(contact=noa, team=support_on_office, assignee=dana, subject="אין חיבור ל-VPN")
+    return make_ticket(
+        contact=noa, team=support_on_office, assignee=dana, subject="אין חיבור ל-VPN"
+    )
 
 
 def scan(text: str):

@@ -94,7 +94,9 @@ def test_waiting_on_the_customer_pauses_the_clock_and_their_answer_resumes_it(
     assert dues(ticket)["resolution"] == "2026-11-09T17:00:00+02:00"
 
     clock.set("2026-11-08T10:00:00+02:00")
-    do_reply(ticket, body_text="שלום נועה, שלחתי הוראות. אפשר לנסות?", author=dana, status="pending")
+    do_reply(
+        ticket, body_text="שלום נועה, שלחתי הוראות. אפשר לנסות?", author=dana, status="pending"
+    )
 
     resolution = clocks(ticket)["resolution"]
     assert resolution.state == TimerState.PAUSED
@@ -279,9 +281,7 @@ def test_a_policy_that_stops_setting_a_target_cancels_its_clocks(
     assert sla_due(ticket) == "2026-11-08T13:00:00+02:00"
 
 
-def test_a_phone_ticket_gets_a_callback_clock(
-    clock: Clock, policies, support_on_office: Team, noa
-):
+def test_a_phone_ticket_gets_a_callback_clock(clock: Clock, policies, support_on_office: Team, noa):
     clock.set("2026-11-08T09:00:00+02:00")
     ticket = make_ticket(contact=noa, team=support_on_office, channel=Channel.PHONE)
 

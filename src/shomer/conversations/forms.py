@@ -21,6 +21,7 @@ class InboxFilterForm(forms.Form):
         ("all", _("All")),
     ]
     SORTS = [
+        ("sla", _("SLA due first")),
         ("-updated_at", _("Recently updated")),
         ("updated_at", _("Least recently updated")),
         ("-created_at", _("Newest")),
@@ -43,6 +44,15 @@ class InboxFilterForm(forms.Form):
     tag = forms.CharField(label=_("Tag"), max_length=50, required=False)
     q = forms.CharField(label=_("Search"), max_length=200, required=False)
     sort = forms.ChoiceField(label=_("Sort"), choices=SORTS, required=False)
+
+    def __init__(self, data: Any = None, *args: Any, **kwargs: Any) -> None:
+        if data is not None and not data.get("sort"):
+            # Show the queue's default order (SLA due first in "mine" and "team").
+            from shomer.conversations.inbox import default_sort
+
+            data = data.copy()
+            data["sort"] = default_sort(data.get("queue") or "mine")
+        super().__init__(data, *args, **kwargs)
 
 
 class ReplyForm(forms.Form):

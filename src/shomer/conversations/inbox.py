@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from shomer.conversations.models import OPEN_STATUSES, Ticket
 from shomer.conversations.search import search_tickets
@@ -12,6 +12,13 @@ from shomer.conversations.services import visible_tickets
 from shomer.people.models import Team, User
 
 DEFAULT_SORT = "-updated_at"
+# Queues an agent works from sort by the SLA due (earliest first, no clock last).
+SLA_SORT = "sla"
+SLA_FIRST_QUEUES = ("mine", "team")
+
+
+def default_sort(queue: str) -> str:
+    return SLA_SORT if queue in SLA_FIRST_QUEUES else DEFAULT_SORT
 
 
 def inbox_tickets(user: User, filters: dict[str, Any]) -> QuerySet[Ticket]:
@@ -37,5 +44,6 @@ def inbox_tickets(user: User, filters: dict[str, Any]) -> QuerySet[Ticket]:
         tickets = tickets.filter(tags__name=tag)
     if query := filters.get("q"):
         tickets = search_tickets(tickets, query)
-    sort = filters.get("sort") or DEFAULT_SORT
-    return tickets.defer("search_text").select_related("customer", "assignee").order_by(sort, "-id")
+    sort = filters.get("sort") or default_sort(queue)
+    order = (F("sla_due_at").asc(nulls_last=True), "id") if sort == SLA_SORT else (sort, "-id")
+    return tickets.defer("search_text").select_related("customer", "assignee").order_by(*order)

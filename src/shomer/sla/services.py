@@ -12,13 +12,14 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F, Min, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from shomer.conversations.models import Channel, Direction, Status, Ticket
 from shomer.core import audit
-from shomer.people.models import Team, User
+from shomer.people.models import Role, Team, User
 from shomer.sla import rules
 from shomer.sla.calendar import Calendar, business_seconds_between
 from shomer.sla.defaults import DEFAULT_CALENDAR, DEFAULT_CALENDAR_NAME
@@ -39,6 +40,19 @@ OUTSTANDING = Q(state=TimerState.RUNNING) | Q(state=TimerState.BREACHED, complet
 # Timers whose schedule still moves (a breached timer's due is history).
 LIVE = Q(state__in=(TimerState.RUNNING, TimerState.PAUSED))
 BULK_BATCH = 1000
+
+
+# --- access -----------------------------------------------------------------------------------
+
+
+def manages_sla(user: User) -> bool:
+    return user.is_authenticated and (user.role in (Role.MANAGER, Role.ADMIN) or user.is_superuser)
+
+
+def check_manages_sla(user: User) -> None:
+    """Calendars, policies and the SLA report are for managers and admins: 403 otherwise."""
+    if not manages_sla(user):
+        raise PermissionDenied
 
 
 # --- calendars and policies -------------------------------------------------------------------
@@ -450,6 +464,37 @@ def do_save_calendar(
         timers_moved=moved,
     )
     return calendar
+
+
+@transaction.atomic
+def do_set_calendar_teams(
+    calendar: BusinessCalendar,
+    teams: Iterable[Team],
+    *,
+    acting_user: User | None,
+    now: dt.datetime | None = None,
+) -> int:
+    """Make `teams` (and only they) count `calendar`; the running clocks of a team that
+    changes calendar move onto the new one from now on. Returns how many clocks moved."""
+    now = now or timezone.now()
+    wanted = {team.pk for team in teams}
+    current = set(calendar.teams.values_list("pk", flat=True))
+    moved = 0
+    for team in Team.objects.filter(pk__in=wanted ^ current):
+        old = calendar_for_team(team.pk)
+        team.calendar = calendar if team.pk in wanted else None
+        team.save(update_fields=["calendar"])
+        team_moved = 0
+        if calendar_for_team(team.pk) != old:
+            own = _open_tickets().filter(team=team)
+            team_moved = rebase_timers(
+                SlaTimer.objects.filter(ticket__in=own), old_calendars=old, now=now
+            )
+        audit.record(
+            "team.calendar", team, actor=acting_user, new=team.calendar_id, timers_moved=team_moved
+        )
+        moved += team_moved
+    return moved
 
 
 def _policy_match(policy: SlaPolicy | dict[str, str]) -> Q:
