@@ -72,6 +72,12 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("SHOMER_SITE_URL", "http://127.0.0.1:8000")
 SHOMER_BUSINESS_NAME = env_str("SHOMER_BUSINESS_NAME", "Shomer")
+# Language analysis: where trained models are cached, and an optional BERT-family checkpoint
+# directory for `shomer language eval --transformer` (nothing is downloaded).
+SHOMER_LANGUAGE_MODELS_DIR = Path(
+    env_str("SHOMER_LANGUAGE_MODELS_DIR", str(SHOMER_HOME / "models"))
+).expanduser()
+SHOMER_LANGUAGE_TRANSFORMER = env_str("SHOMER_LANGUAGE_TRANSFORMER", "") or None
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -96,6 +102,8 @@ INSTALLED_APPS = [
     "shomer.sla",
     "shomer.commitments",
     "shomer.language",
+    "shomer.analysis",
+    "shomer.protection",
     "shomer.health",
     "shomer.feedback",
     "shomer.outreach",

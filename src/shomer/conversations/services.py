@@ -15,6 +15,7 @@ from django.db.models import F, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from shomer.analysis import services as analysis
 from shomer.channels.outbound import do_send_reply
 from shomer.conversations.events import message_data, ticket_data
 from shomer.conversations.models import (
@@ -188,6 +189,9 @@ def do_add_message(
     _save(ticket, fields)
     ticket.refresh_from_db(fields=["message_count"])
     sla.on_message(ticket, direction=direction, at=now, old_status=old_status)
+    # Language analysis (ARCHITECTURE §3): badges, shielding, incidents. An engine failure
+    # is logged and leaves the message unanalysed (backfill reads it later), never lost.
+    analysis.do_analyze_message(message)
     audit.record(
         f"message.{direction}",
         ticket,

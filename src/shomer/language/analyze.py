@@ -74,6 +74,11 @@ class Analyzer:
     def __init__(self, model: LinearModel) -> None:
         self.model = model
 
+    @property
+    def version(self) -> str:
+        """The model's cache key (feature version, corpus hash, corrections hash)."""
+        return self.model.version
+
     @classmethod
     def load(cls, models_dir: Path | None = None) -> Analyzer:
         return cls(load_or_train(models_dir))

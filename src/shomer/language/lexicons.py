@@ -56,6 +56,19 @@ PROFANITY = _words(
 )
 # Words before an adjective that make it describe a thing ("the damn charger").
 DETERMINERS = _words("the this that these those your my our his her their its")
+# Threats against staff or the business: violence, "I know where you work", revenge.
+THREAT_PHRASES = (
+    "אשבור לך", "אשבור לכם", "אשבור את", "תצטער", "תצטערו", "יודע איפה אתה", "יודע איפה אתם",
+    "יודע איפה את", "אני יודע איפה", "אתה תראה", "אתה עוד תראה", "אראה לך", "אראה לכם",
+    "תשלם על זה", "תשלמו על זה", "אני אבוא אליכם", "אני בא למשרד", "אני אגיע אליך", "אני ארביץ",
+    "אפוצץ", "אשרוף", "תיזהר", "תיזהרו", "כדאי לך להיזהר", "כדאי לכם להיזהר", "אדאג שתעוף",
+    "smash your face", "regret the day", "you'll be sorry", "you will be sorry", "just watch",
+    "watch yourself", "watch your back", "know where you work", "know where you live",
+    "you'll pay for this", "you will pay for this", "i'll come down there", "i'm coming down there",
+    "i'll find you", "you'll regret", "you will regret", "make you regret", "i'll make sure you",
+    "burn the place", "break your", "get what's coming", "beat you",
+)  # fmt: skip
+THREATS = _phrases(*THREAT_PHRASES)
 # Phrases that attack the person outright, whatever the words around them.
 ATTACK_PHRASES = _phrases(
     "לך תזדיין", "לכי תזדייני", "לכו תזדיינו", "בן זונה", "בת זונה", "סתום את הפה",

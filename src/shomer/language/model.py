@@ -8,15 +8,20 @@ no scikit-learn at run time and loads in milliseconds.
 
 Models are cached as `language-<key>.npz` in a models directory, where the key hashes the
 corpus files and FEATURE_VERSION: a change to either trains a new model on next use.
+Staff corrections (a message flagged abusive by hand, or a false detection cleared) can be
+added to the training split as extra examples; such a model is cached as
+`language-<key>+c<hash of the extra examples>.npz`, and `load_or_train` prefers the newest
+one made for the current corpus.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import math
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,6 +69,8 @@ class LinearModel:
         self, vocabulary: list[str], sparse: FloatArray, lexical: FloatArray, bias: FloatArray
     ) -> None:
         self.index = {feature: row for row, feature in enumerate(vocabulary)}
+        # The cache key the model was stored under ("" until saved or loaded).
+        self.version = ""
         self.sparse = sparse
         self.lexical = lexical
         self.bias = bias
@@ -135,12 +142,34 @@ def default_models_dir() -> Path:
     return base / "models"
 
 
-def model_key(corpus_dir: Path = CORPUS_DIR) -> str:
-    return f"{FEATURE_VERSION}-{corpus_hash(corpus_dir)[:16]}"
+def examples_hash(examples: Sequence[Example]) -> str:
+    """Hash of extra training examples (text and labels), order-independent."""
+    digest = hashlib.sha256()
+    for row in sorted(
+        f"{e.lang}\t{e.sentiment}\t{e.abuse}\t{e.urgency}\t{e.text}" for e in examples
+    ):
+        digest.update(row.encode("utf-8", "surrogatepass"))
+        digest.update(b"\n")
+    return digest.hexdigest()
 
 
-def model_path(models_dir: Path, corpus_dir: Path = CORPUS_DIR) -> Path:
-    return models_dir / f"language-{model_key(corpus_dir)}.npz"
+def model_key(corpus_dir: Path = CORPUS_DIR, extra: Sequence[Example] = ()) -> str:
+    key = f"{FEATURE_VERSION}-{corpus_hash(corpus_dir)[:16]}"
+    return f"{key}+c{examples_hash(extra)[:8]}" if extra else key
+
+
+def model_path(
+    models_dir: Path, corpus_dir: Path = CORPUS_DIR, extra: Sequence[Example] = ()
+) -> Path:
+    return models_dir / f"language-{model_key(corpus_dir, extra)}.npz"
+
+
+def newest_corrected_path(models_dir: Path, corpus_dir: Path = CORPUS_DIR) -> Path | None:
+    """The newest model trained with staff corrections for the current corpus, if any."""
+    candidates = list(models_dir.glob(f"language-{model_key(corpus_dir)}+c*.npz"))
+    if not candidates:
+        return None
+    return max(candidates, key=lambda path: (path.stat().st_mtime, path.name))
 
 
 def train(examples: Iterable[Example]) -> LinearModel:
@@ -213,19 +242,37 @@ def _train(examples: Iterable[Example]) -> LinearModel:
     )
 
 
-def train_default(corpus_dir: Path = CORPUS_DIR) -> LinearModel:
-    return train(e for e in load_corpus(corpus_dir) if not e.is_test)
+def train_default(corpus_dir: Path = CORPUS_DIR, extra: Sequence[Example] = ()) -> LinearModel:
+    """The model of the corpus's training split, plus `extra` examples (staff corrections)."""
+    model = train([*(e for e in load_corpus(corpus_dir) if not e.is_test), *extra])
+    model.version = model_key(corpus_dir, extra)
+    return model
 
 
-def load_or_train(models_dir: Path | None = None, corpus_dir: Path = CORPUS_DIR) -> LinearModel:
-    """The cached model for the current corpus, trained and cached first if missing."""
-    path = model_path(models_dir or default_models_dir(), corpus_dir)
+def load_or_train(
+    models_dir: Path | None = None,
+    corpus_dir: Path = CORPUS_DIR,
+    extra: Sequence[Example] | None = None,
+) -> LinearModel:
+    """The cached model for the current corpus, trained and cached first if missing.
+
+    `extra` None: the newest model trained with corrections for this corpus if one exists,
+    else the corpus's own. `extra` given: exactly the model of the corpus plus `extra`.
+    """
+    directory = models_dir or default_models_dir()
+    path = model_path(directory, corpus_dir, extra or ())
+    if extra is None:
+        path = newest_corrected_path(directory, corpus_dir) or path
     if path.exists():
         try:
-            return LinearModel.load(path)
+            model = LinearModel.load(path)
+            model.version = path.stem.removeprefix("language-")
+            return model
         except (OSError, ValueError, KeyError):
             pass  # a damaged cache file is rebuilt below
-    model = train_default(corpus_dir)
+        if "+c" in path.name:  # a damaged corrections model: fall back to the corpus's own
+            return load_or_train(directory, corpus_dir, ())
+    model = train_default(corpus_dir, extra or ())
     # A read-only home still analyses; it just trains again next time.
     with contextlib.suppress(OSError):
         model.save(path)

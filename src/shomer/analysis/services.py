@@ -1,0 +1,220 @@
+"""Language analysis in the product: every message read once, in the inbound pipeline.
+
+`do_analyze_message` is called by `conversations.services.do_add_message` for each new
+customer message and agent reply (internal notes are not read). The analyzer is loaded
+once per process (`analyzer()`), from SHOMER_LANGUAGE_MODELS_DIR. An analysis that fails
+never loses the message: it is logged, and `do_backfill` reads such messages later.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from shomer.analysis.models import (
+    ANGRY_SENTIMENT,
+    URGENT_THRESHOLD,
+    MessageAnalysis,
+    TicketSignals,
+)
+from shomer.conversations.models import Direction, Message, Ticket
+from shomer.language.analyze import Analysis, Analyzer, default_analyzer
+from shomer.language.promises import Promise, extract_promises
+from shomer.language.tone import Coaching, coach
+
+logger = logging.getLogger(__name__)
+
+ROLE = {Direction.INBOUND: "customer", Direction.OUTBOUND: "agent"}
+BACKFILL_BATCH = 500
+
+
+def models_dir() -> Path:
+    return Path(settings.SHOMER_LANGUAGE_MODELS_DIR)
+
+
+def analyzer() -> Analyzer:
+    """The process's analyzer: loaded (or trained and cached) on first use, then kept."""
+    return default_analyzer(models_dir())
+
+
+def _customer_name(ticket: Ticket) -> str | None:
+    contact = ticket.contact if ticket.contact_id else None
+    return contact.name if contact is not None else None
+
+
+def read_message(message: Message, customer_name: str | None = None) -> Analysis | None:
+    """The engine's reading of a message, or None for a note or when analysis fails."""
+    role = ROLE.get(Direction(message.direction))
+    if role is None:
+        return None
+    try:
+        return analyzer().analyze(
+            message.body_text,
+            role,
+            sent_at=message.created_at,
+            tz=settings.TIME_ZONE,
+            customer_name=customer_name,
+        )
+    except Exception:  # the message is stored whatever happens here; backfill retries
+        logger.exception("language analysis of message %s failed", message.pk)
+        return None
+
+
+def _row(message: Message, analysis: Analysis) -> MessageAnalysis:
+    inbound = message.direction == Direction.INBOUND
+    return MessageAnalysis(
+        message=message,
+        lang=analysis.lang[:8],
+        sentiment=analysis.sentiment,
+        label=analysis.label,
+        abuse=analysis.abuse,
+        is_abusive=analysis.abusive,
+        # Only customers' words are hidden from staff.
+        is_shielded=analysis.abusive and inbound,
+        urgency=analysis.urgency,
+        dissatisfaction=analysis.dissatisfaction,
+        knows_better=analysis.knows_better,
+        always_on=analysis.always_on,
+        out_of_scope=analysis.out_of_scope,
+        promises=[p.to_json() for p in analysis.promises],
+        tone=analysis.tone.to_json() if analysis.tone is not None else None,
+        model_version=analyzer().version[:64],
+        analysed_at=timezone.now(),
+    )
+
+
+def do_analyze_message(message: Message, *, escalate: bool = True) -> MessageAnalysis | None:
+    """Analyse a new message and act on it: store the reading, update the ticket's badges,
+    and for abusive customer text shield it and log an incident (escalated to the
+    managers when `escalate`). Precondition: the message has no analysis yet."""
+    customer_name = (
+        _customer_name(message.ticket) if message.direction == Direction.OUTBOUND else None
+    )
+    analysis = read_message(message, customer_name)
+    if analysis is None:
+        return None
+    row = _row(message, analysis)
+    row.save(force_insert=True)
+    if message.direction == Direction.INBOUND:
+        _update_signals(message.ticket_id, row)
+    if row.is_shielded:
+        from shomer.protection.services import do_record_detection
+
+        do_record_detection(message, row, escalate=escalate)
+    return row
+
+
+def _update_signals(ticket_id: int, row: MessageAnalysis) -> None:
+    """One UPDATE on the usual path; the ticket's first analysed message inserts."""
+    values = {
+        "is_angry": row.sentiment <= ANGRY_SENTIMENT,
+        "is_urgent": row.urgency >= URGENT_THRESHOLD,
+        "last_sentiment": row.sentiment,
+        "updated_at": timezone.now(),
+    }
+    if row.is_shielded:
+        values["has_abuse"] = True
+    if not TicketSignals.objects.filter(pk=ticket_id).update(**values):
+        TicketSignals.objects.bulk_create(
+            [TicketSignals(ticket_id=ticket_id, **values)], ignore_conflicts=True
+        )
+
+
+def do_refresh_signals(ticket: Ticket) -> TicketSignals:
+    """Recompute a ticket's badges from its stored analyses (after a flag or a clearance)."""
+    analyses = MessageAnalysis.objects.filter(
+        message__ticket=ticket, message__direction=Direction.INBOUND
+    )
+    latest = analyses.order_by("-message__created_at", "-message_id").first()
+    signals, _created = TicketSignals.objects.update_or_create(
+        ticket=ticket,
+        defaults={
+            "is_angry": latest is not None and latest.sentiment <= ANGRY_SENTIMENT,
+            "is_urgent": latest is not None and latest.urgency >= URGENT_THRESHOLD,
+            "last_sentiment": latest.sentiment if latest is not None else None,
+            "has_abuse": analyses.filter(is_shielded=True).exists(),
+            "updated_at": timezone.now(),
+        },
+    )
+    return signals
+
+
+def unanalysed_messages() -> QuerySet[Message]:
+    """Customer messages and agent replies that have no analysis (notes are never read)."""
+    return Message.objects.filter(
+        direction__in=[Direction.INBOUND, Direction.OUTBOUND], analysis__isnull=True
+    )
+
+
+def do_backfill(
+    *, batch_size: int = BACKFILL_BATCH, on_batch: Callable[[int], None] | None = None
+) -> int:
+    """Analyse every stored message that has no analysis, oldest first; returns how many.
+
+    Incidents found this way are logged but not escalated: they are history, not news.
+    Safe to run twice and to interrupt: each batch is one transaction.
+    """
+    analyzer()  # load (or train) the model before the first batch, not inside it
+    done = 0
+    last_id = 0
+    while True:
+        batch = list(
+            unanalysed_messages()
+            .filter(pk__gt=last_id)
+            .select_related("ticket__contact")
+            .order_by("pk")[:batch_size]
+        )
+        if not batch:
+            return done
+        last_id = batch[-1].pk
+        with transaction.atomic():
+            _analyse_batch(batch)
+        done += len(batch)
+        if on_batch is not None:
+            on_batch(len(batch))
+
+
+def _analyse_batch(messages: Iterable[Message]) -> None:
+    rows: list[tuple[Message, MessageAnalysis]] = []
+    for message in messages:
+        name = _customer_name(message.ticket) if message.direction == Direction.OUTBOUND else None
+        analysis = read_message(message, name)
+        if analysis is not None:
+            rows.append((message, _row(message, analysis)))
+    MessageAnalysis.objects.bulk_create([row for _message, row in rows], ignore_conflicts=True)
+    from shomer.protection.services import do_record_detection
+
+    tickets: dict[int, Ticket] = {}
+    for message, row in rows:
+        if message.direction == Direction.INBOUND:
+            tickets[message.ticket_id] = message.ticket
+        if row.is_shielded:
+            do_record_detection(message, row, escalate=False)
+    for ticket in tickets.values():
+        do_refresh_signals(ticket)
+
+
+@dataclass(frozen=True)
+class DraftReading:
+    """What the tone coach sees in a draft reply: findings and the promises it makes."""
+
+    coaching: Coaching
+    promises: tuple[Promise, ...]
+
+
+def read_draft(ticket: Ticket, draft: str, *, now: datetime | None = None) -> DraftReading:
+    """Coach a draft reply to `ticket`'s customer, and find the promises in it."""
+    moment = now or timezone.now()
+    return DraftReading(
+        coaching=coach(draft, _customer_name(ticket)),
+        promises=tuple(extract_promises(draft, moment, ZoneInfo(settings.TIME_ZONE))),
+    )
