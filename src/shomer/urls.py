@@ -32,6 +32,8 @@ urlpatterns = [
     path("notifications/", notifications.notification_list, name="notifications"),
     path("notifications/read/", notifications.mark_all_read, name="notifications-read"),
     path("sla/", include("shomer.sla.urls")),
+    path("", include("shomer.analysis.urls")),
+    path("", include("shomer.protection.urls")),
     path("api/", include("shomer.api.urls")),
     path("admin/", admin.site.urls),
 ]

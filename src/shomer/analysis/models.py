@@ -60,13 +60,20 @@ class MessageAnalysis(models.Model):
 
     @property
     def is_angry(self) -> bool:
-        return self.sentiment <= ANGRY_SENTIMENT
+        return is_angry(self.sentiment, self.dissatisfaction)
 
 
-# A customer message at or below this sentiment makes the ticket "angry"; at or above this
-# urgency, "urgent". Explained in docs/language.md.
-ANGRY_SENTIMENT = -0.6
+# A plain fault report ("the site is down since this morning") already reads negative, so
+# "angry" needs both a strongly negative message and clear dissatisfaction (cancel, refund,
+# "third time", "fed up"). At or above URGENT_THRESHOLD urgency a message is "urgent".
+# Explained in docs/language.md.
+ANGRY_SENTIMENT = -0.85
+ANGRY_DISSATISFACTION = 0.6
 URGENT_THRESHOLD = 0.5
+
+
+def is_angry(sentiment: float, dissatisfaction: float) -> bool:
+    return sentiment <= ANGRY_SENTIMENT and dissatisfaction >= ANGRY_DISSATISFACTION
 
 
 class TicketSignals(models.Model):

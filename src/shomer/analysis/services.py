@@ -20,12 +20,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from shomer.analysis.models import (
-    ANGRY_SENTIMENT,
-    URGENT_THRESHOLD,
-    MessageAnalysis,
-    TicketSignals,
-)
+from shomer.analysis.models import URGENT_THRESHOLD, MessageAnalysis, TicketSignals
 from shomer.conversations.models import Direction, Message, Ticket
 from shomer.language.analyze import Analysis, Analyzer, default_analyzer
 from shomer.language.promises import Promise, extract_promises
@@ -116,7 +111,7 @@ def do_analyze_message(message: Message, *, escalate: bool = True) -> MessageAna
 def _update_signals(ticket_id: int, row: MessageAnalysis) -> None:
     """One UPDATE on the usual path; the ticket's first analysed message inserts."""
     values = {
-        "is_angry": row.sentiment <= ANGRY_SENTIMENT,
+        "is_angry": row.is_angry,
         "is_urgent": row.urgency >= URGENT_THRESHOLD,
         "last_sentiment": row.sentiment,
         "updated_at": timezone.now(),
@@ -138,7 +133,7 @@ def do_refresh_signals(ticket: Ticket) -> TicketSignals:
     signals, _created = TicketSignals.objects.update_or_create(
         ticket=ticket,
         defaults={
-            "is_angry": latest is not None and latest.sentiment <= ANGRY_SENTIMENT,
+            "is_angry": latest is not None and latest.is_angry,
             "is_urgent": latest is not None and latest.urgency >= URGENT_THRESHOLD,
             "last_sentiment": latest.sentiment if latest is not None else None,
             "has_abuse": analyses.filter(is_shielded=True).exists(),

@@ -46,4 +46,8 @@ def inbox_tickets(user: User, filters: dict[str, Any]) -> QuerySet[Ticket]:
         tickets = search_tickets(tickets, query)
     sort = filters.get("sort") or default_sort(queue)
     order = (F("sla_due_at").asc(nulls_last=True), "id") if sort == SLA_SORT else (sort, "-id")
-    return tickets.defer("search_text").select_related("customer", "assignee").order_by(*order)
+    return (
+        tickets.defer("search_text")
+        .select_related("customer", "assignee", "signals")
+        .order_by(*order)
+    )

@@ -41,7 +41,7 @@ def _render_ticket(
     ticket.refresh_from_db()
     context = {
         "ticket": ticket,
-        "messages_in_thread": ticket.messages.select_related("author", "contact")
+        "messages_in_thread": ticket.messages.select_related("author", "contact", "analysis")
         .prefetch_related("attachments")
         .order_by("created_at", "id"),
         "panel": customer_panel(ticket),

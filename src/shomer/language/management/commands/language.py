@@ -1,9 +1,11 @@
-"""`shomer language train|eval`: train the default models, or score them on the held-out split."""
+"""`shomer language train|eval|backfill`: train the default models, score them on the
+held-out split, or analyse the stored messages that have no analysis yet."""
 
 from __future__ import annotations
 
 import json
 import os
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -26,11 +28,20 @@ TARGETS = {"abuse F1": 0.90, "sentiment macro-F1": 0.80, "promise due exact matc
 
 
 class Command(BaseCommand):
-    help = "Train the language models (train) or evaluate them on the held-out split (eval)."
+    help = (
+        "Train the language models (train), evaluate them on the held-out split (eval), or "
+        "analyse stored messages that have no analysis (backfill)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("action", choices=["train", "eval"])
+        parser.add_argument("action", choices=["train", "eval", "backfill"])
         parser.add_argument("--models-dir", type=Path, default=None)
+        parser.add_argument(
+            "--with-corrections",
+            action="store_true",
+            help="train: add the staff's abuse verdicts (flagged and cleared messages)",
+        )
+        parser.add_argument("--no-progress", action="store_true", help="backfill: no progress bar")
         parser.add_argument("--json", action="store_true", help="eval: print JSON")
         parser.add_argument(
             "--embeddings",
@@ -48,14 +59,25 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        models_dir = options["models_dir"] or Path(settings.SHOMER_HOME) / "models"
+        models_dir = options["models_dir"] or Path(settings.SHOMER_LANGUAGE_MODELS_DIR)
         if options["action"] == "train":
             started = time.perf_counter()
-            model = train_default()
-            path = model_path(models_dir)
+            extra = []
+            if options["with_corrections"]:
+                from shomer.protection.services import corrections_as_examples
+
+                extra = corrections_as_examples()
+            model = train_default(extra=extra)
+            path = model_path(models_dir, extra=extra)
             model.save(path)
             seconds = time.perf_counter() - started
-            self.stdout.write(f"trained {len(model.index)} features in {seconds:.1f} s -> {path}")
+            self.stdout.write(
+                f"trained {len(model.index)} features ({len(extra)} staff corrections) "
+                f"in {seconds:.1f} s -> {path}"
+            )
+            return
+        if options["action"] == "backfill":
+            self._backfill(options["no_progress"])
             return
         if options["embeddings"]:
             from shomer.language.embeddings import load_embedder
@@ -142,6 +164,18 @@ class Command(BaseCommand):
         for name, target in TARGETS.items():
             verdict = "ok" if headline[name] >= target else "BELOW TARGET"
             self.stdout.write(f"{name}: {headline[name]:.3f} (target {target:.2f}) {verdict}")
+
+    def _backfill(self, quiet: bool) -> None:
+        from tqdm import tqdm
+
+        from shomer.analysis.services import do_backfill, unanalysed_messages
+
+        total = unanalysed_messages().count()
+        started = time.perf_counter()
+        with tqdm(total=total, unit="msg", disable=quiet or total == 0, file=sys.stderr) as bar:
+            done = do_backfill(on_batch=bar.update)
+        seconds = time.perf_counter() - started
+        self.stdout.write(f"analysed {done} messages in {seconds:.1f} s")
 
     def _evaluate_embeddings(self, models_dir: Path, embedder: Embedder) -> None:
         from shomer.language.embeddings import EmbeddingHead, embed_cached
