@@ -34,6 +34,9 @@ urlpatterns = [
     path("sla/", include("shomer.sla.urls")),
     path("", include("shomer.analysis.urls")),
     path("", include("shomer.protection.urls")),
+    path("", include("shomer.channels.web.urls")),
+    path("", include("shomer.channels.phone.urls")),
+    path("portal/", include("shomer.portal.urls")),
     path("api/", include("shomer.api.urls")),
     path("admin/", admin.site.urls),
 ]

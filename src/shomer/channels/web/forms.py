@@ -141,7 +141,7 @@ class PublicForm(forms.Form):
     @property
     def is_spam(self) -> bool:
         """The honeypot was filled in: a bot (people never see the field)."""
-        return bool(str(self.data.get(HONEYPOT, "")).strip())
+        return bool(str(self.data.get(self.add_prefix(HONEYPOT), "")).strip())
 
     def clean_token(self) -> str:
         try:
@@ -160,7 +160,7 @@ class PublicForm(forms.Form):
         """The token the re-rendered page should carry: the same one while it is valid (so
         that sending the corrected form twice is still one message), else a fresh one."""
         if self.is_bound and "token" not in self.errors:
-            return str(self.data["token"])
+            return str(self.data[self.add_prefix("token")])
         return tokens.new_form_token()
 
     def fields_for_payload(self) -> dict[str, str]:
