@@ -176,8 +176,16 @@ def _read(box: BaseMailBox, mailbox: Mailbox, result: PollResult) -> None:
             if mailbox.after_poll == AfterPoll.MOVE:
                 box.move(done, mailbox.move_to)
             else:
-                box.flag(done, r"\Seen", True)
+                _mark_seen(box, done)
         Mailbox.objects.filter(pk=mailbox.pk).update(claimed_until=timezone.now() + POLL_LEASE)
+
+
+def _mark_seen(box: BaseMailBox, uids: Sequence[str]) -> None:
+    # Not imap-tools' flag(): it EXPUNGEs after storing, which would also remove mail a
+    # person marked deleted in a shared mailbox.
+    typ, _ = box.client.uid("STORE", ",".join(uids), "+FLAGS.SILENT", r"(\Seen)")
+    if typ != "OK":
+        raise MailboxError(f"STORE \\Seen answered {typ}")
 
 
 def _batches(items: Sequence[str], size: int) -> Iterator[Sequence[str]]:
