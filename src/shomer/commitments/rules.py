@@ -80,18 +80,25 @@ def check_window(window: Window, now: dt.datetime, calendar: Calendar) -> Window
     MAX_WINDOW_DAYS_AHEAD days, and hold some working time of `calendar` after `now` (so
     nobody is promised a call on a Saturday or a holiday the team does not work).
     """
-    if window.end <= window.start:
+    # Real (UTC) arithmetic: Python subtracts two times of one zone on the wall clock, which
+    # is off by an hour across a DST change.
+    start, end, now = _utc(window.start), _utc(window.end), _utc(now)
+    if end <= start:
         return WindowProblem(WINDOW_EMPTY)
-    if window.end - window.start < dt.timedelta(minutes=MIN_WINDOW_MINUTES):
+    if end - start < dt.timedelta(minutes=MIN_WINDOW_MINUTES):
         return WindowProblem(WINDOW_TOO_SHORT)
-    if window.end <= now:
+    if end <= now:
         return WindowProblem(WINDOW_IN_PAST)
-    if window.start - now > dt.timedelta(days=MAX_WINDOW_DAYS_AHEAD):
+    if start - now > dt.timedelta(days=MAX_WINDOW_DAYS_AHEAD):
         return WindowProblem(WINDOW_TOO_FAR)
-    usable_start = max(window.start, now)
+    usable_start = max(start, now)
     if business_seconds_between(usable_start, window.end, calendar) <= 0:
         return WindowProblem(WINDOW_CLOSED, next_opening(window.end, calendar))
     return None
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    return moment.astimezone(dt.UTC)
 
 
 def callback_due(
