@@ -14,7 +14,6 @@ from shomer.conversations.models import Direction, Message
 from shomer.conversations.services import do_add_message, do_add_note, do_reply
 from shomer.language.promises import extract_promises
 from shomer.protection.models import Incident
-from tests.conftest import make_ticket
 
 ISRAEL = ZoneInfo("Asia/Jerusalem")
 ANGRY = "זה כבר הפעם השלישית שהאתר נופל, אני מאוד מאוכזבת ושוקלת לעזוב"
@@ -99,7 +98,9 @@ def test_a_reply_that_names_the_customer_uses_the_contacts_name(db, dana, dana_t
 
 
 def test_an_internal_note_is_not_analysed(db, dana, dana_ticket):
-    note = do_add_note(dana_ticket, body_text="הלקוחה אמרה שהיא 'מטומטמת' במחשבים, חמוד", author=dana)
+    note = do_add_note(
+        dana_ticket, body_text="הלקוחה אמרה שהיא 'מטומטמת' במחשבים, חמוד", author=dana
+    )
 
     assert not MessageAnalysis.objects.filter(message=note).exists()
 
