@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
@@ -61,6 +62,8 @@ class Customer(models.Model):
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     birthday = models.DateField(_("birthday"), null=True, blank=True)
     customer_since = models.DateField(_("customer since"), null=True, blank=True)
+    # When the customer stopped being one (status "left"): the churn model learns from it.
+    left_on = models.DateField(_("left on"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
@@ -129,3 +132,57 @@ class Contract(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class InvoiceStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    PAID = "paid", _("Paid")
+    VOID = "void", _("Cancelled")
+
+
+class Invoice(models.Model):
+    """A purchase or invoice of a customer: their transactions for the buy-till-you-die
+    models, revenue for cost-to-serve, and due and paid dates for late payments and
+    collections. Recorded by the API or imported from CSV (`shomer import invoices`)."""
+
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="invoices"
+    )
+    number = models.CharField(_("number"), max_length=64)
+    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3, default="ILS")
+    issued_on = models.DateField(_("issued on"))
+    due_on = models.DateField(_("due on"), null=True, blank=True)
+    paid_on = models.DateField(_("paid on"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=8, choices=InvoiceStatus.choices, default=InvoiceStatus.OPEN
+    )
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("invoice")
+        verbose_name_plural = _("invoices")
+        ordering = ["-issued_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["customer", "number"], name="invoice_customer_number"),
+            models.CheckConstraint(condition=models.Q(amount__gte=0), name="invoice_amount_gte_0"),
+            models.CheckConstraint(
+                condition=models.Q(paid_on__isnull=True) | ~models.Q(status="open"),
+                name="invoice_open_is_unpaid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(paid_on__isnull=False) | ~models.Q(status="paid"),
+                name="invoice_paid_has_date",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["customer", "issued_on"], name="invoice_customer_issued"),
+            models.Index(fields=["status", "due_on"], name="invoice_status_due"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def is_overdue(self, today: date) -> bool:
+        return self.status == InvoiceStatus.OPEN and self.due_on is not None and self.due_on < today
