@@ -80,10 +80,10 @@ class CallLogForm(forms.Form):
         help_text=_("Empty: as soon as possible (by the callback target)."),
     )
     callback_start = forms.TimeField(
-        label=_("From"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
+        label=_("Not before"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
     )
     callback_end = forms.TimeField(
-        label=_("Until"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
+        label=_("Not after"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
     )
 
     def __init__(self, *args: Any, now: dt.datetime | None = None, **kwargs: Any) -> None:

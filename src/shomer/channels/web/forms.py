@@ -268,8 +268,8 @@ class WidgetCallbackForm(PublicForm):
     name = forms.CharField(label=_("Your name"), max_length=200)
     phone = forms.CharField(label=_("Phone"), max_length=32)
     day = forms.ChoiceField(label=_("When?"), choices=DAYS, initial="asap")
-    start = forms.ChoiceField(label=_("From"), choices=HOURS, required=False, initial="09:00")
-    end = forms.ChoiceField(label=_("Until"), choices=HOURS, required=False, initial="12:00")
+    start = forms.ChoiceField(label=_("Not before"), choices=HOURS, required=False, initial="09:00")
+    end = forms.ChoiceField(label=_("Not after"), choices=HOURS, required=False, initial="12:00")
     message = forms.CharField(
         label=_("What is it about? (optional)"),
         required=False,
