@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import logging
 import re
+import secrets
 import smtplib
 from email.mime.image import MIMEImage
-from email.utils import formataddr, make_msgid
+from email.utils import formataddr
 from pathlib import Path
 
 from django.conf import settings
@@ -55,9 +56,10 @@ def retry_delay(attempt: int) -> int:
 
 
 def new_message_id() -> str:
-    """A Message-ID of ours, without angle brackets (as idempotency keys are stored)."""
+    """A Message-ID of ours, without angle brackets (as idempotency keys are stored):
+    random, short enough that the header stays on one line."""
     domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].strip("<> ") or "shomer.localhost"
-    return make_msgid(idstring="shomer", domain=domain).strip("<>")
+    return f"shomer.{secrets.token_hex(12)}@{domain}"
 
 
 def do_send_reply(message: Message) -> bool:
