@@ -51,23 +51,32 @@ def at(text: str) -> dt.datetime:
     return dt.datetime.fromisoformat(text)
 
 
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+def install_clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
     clock = Clock()
     monkeypatch.setattr(timezone, "now", clock)
     return clock
 
 
-@pytest.fixture
-def office(db: None) -> BusinessCalendar:
-    return BusinessCalendar.objects.create(name="משרד תמיכה", spec=OFFICE_WEEK)
+def put_on_office(team: Team) -> Team:
+    team.calendar = BusinessCalendar.objects.create(name="משרד תמיכה", spec=OFFICE_WEEK)
+    team.save()
+    return team
 
 
 @pytest.fixture
-def support_on_office(support: Team, office: BusinessCalendar) -> Team:
-    support.calendar = office
-    support.save()
-    return support
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    return install_clock(monkeypatch)
+
+
+@pytest.fixture
+def support_on_office(support: Team) -> Team:
+    return put_on_office(support)
+
+
+@pytest.fixture
+def office(support_on_office: Team) -> BusinessCalendar:
+    assert support_on_office.calendar is not None
+    return support_on_office.calendar
 
 
 def policy(name: str, **fields: Any) -> SlaPolicy:
@@ -76,6 +85,10 @@ def policy(name: str, **fields: Any) -> SlaPolicy:
 
 @pytest.fixture
 def policies(db: None) -> dict[str, SlaPolicy]:
+    return make_policies()
+
+
+def make_policies() -> dict[str, SlaPolicy]:
     """Default 4 h first response, 2 h next, 16 h resolution, 1 h callback; urgent 30 min
     first response; complaints 60 min first response."""
     SlaPolicy.objects.all().delete()

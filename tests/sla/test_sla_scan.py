@@ -173,3 +173,11 @@ def test_it_works_through_more_rows_than_one_batch(
     result = run_scan(at("2026-11-08T12:13:00+02:00"), batch=3)
     assert (result.warned, result.batches) == (7, 3)
     assert Notification.objects.filter(user=dana, kind="sla.warned").count() == 7
+
+
+def test_a_hebrew_speaker_is_warned_in_hebrew(ticket, dana):
+    scan("2026-11-08T12:13:00+02:00")
+
+    notice = Notification.objects.get(user=dana)
+    assert notice.title == f"אזהרת SLA: מענה ראשון בפנייה #{ticket.pk} בעוד 0:47 שעות עבודה"
+    assert notice.url == f"/tickets/{ticket.pk}/"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-DEFAULT_CALENDAR_NAME: Final = "Israel office hours"
+DEFAULT_CALENDAR_NAME: Final = "שעות משרד בישראל"
 DEFAULT_CALENDAR: Final[dict[str, Any]] = {
     "timezone": "Asia/Jerusalem",
     "week": {

@@ -34,7 +34,6 @@ DAYS = [
 ]
 _RANGE = re.compile(r"^([0-9]{1,2}):([0-9]{2})\s*-\s*([0-9]{1,2}):([0-9]{2})$")
 _SEPARATORS = re.compile(r"[,;\s]+")
-HOURS_PLACEHOLDER = "09:00-13:00, 14:00-17:00"
 
 
 @cache
@@ -96,11 +95,13 @@ class HoursField(forms.CharField):
     """Working hours of a day: comma-separated ranges; empty is None (closed, or "usual
     hours" for eves and Chol HaMoed, as the help text says)."""
 
-    def __init__(self, **kwargs: Any) -> None:
+    def __init__(self, *, empty_means: Any = None, **kwargs: Any) -> None:
         kwargs.setdefault("required", False)
         kwargs.setdefault("max_length", 200)
+        # The placeholder says what an empty field means; the label's help shows the format.
+        placeholder = empty_means if empty_means is not None else _("Closed all day")
         kwargs.setdefault(
-            "widget", forms.TextInput(attrs={"placeholder": HOURS_PLACEHOLDER, "dir": "ltr"})
+            "widget", forms.TextInput(attrs={"placeholder": placeholder, "dir": "ltr"})
         )
         super().__init__(**kwargs)
 
@@ -128,10 +129,12 @@ class CalendarForm(forms.Form):
         ),
     )
     eve_hours = HoursField(
+        empty_means=_("As usual"),
         label=_("Hours on a holiday eve"),
         help_text=_("Replace a working day's hours on the day before a holiday. Empty: as usual."),
     )
     chol_hamoed_hours = HoursField(
+        empty_means=_("As usual"),
         label=_("Hours on Chol HaMoed"),
         help_text=_("The intermediate days of Pesach and Sukkot. Empty: as usual."),
     )
@@ -231,7 +234,10 @@ class CalendarForm(forms.Form):
         if both:
             self.add_error(
                 "special",
-                _("%(day)s is both closed and open with special hours.") % {"day": both[0]},
+                forms.ValidationError(
+                    _("%(day)s is both closed and open with special hours."),
+                    params={"day": both[0]},
+                ),
             )
             return data
         try:

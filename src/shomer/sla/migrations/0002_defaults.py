@@ -25,14 +25,14 @@ DAY = 8 * H  # a business day of the default calendar
 # (name, match, first response, next response, resolution, callback), minutes of business
 # time; blank match fields match anything, None leaves the target to a wider policy.
 POLICIES = [
-    ("Default", {}, 4 * H, 8 * H, 5 * DAY, 2 * H),
-    ("Urgent", {"priority": "urgent"}, 30, H, DAY, 30),
-    ("High priority", {"priority": "high"}, H, 2 * H, 2 * DAY, H),
-    ("Low priority", {"priority": "low"}, DAY, 2 * DAY, 10 * DAY, None),
-    ("Complaint", {"kind": "complaint"}, H, 2 * H, 3 * DAY, H),
-    ("VIP customers", {"tier": "vip"}, H, 2 * H, 2 * DAY, H),
-    ("Premium customers", {"tier": "premium"}, 2 * H, 4 * H, None, None),
-    ("Phone callbacks", {"channel": "phone"}, None, None, None, H),
+    ("ברירת מחדל", {}, 4 * H, 8 * H, 5 * DAY, 2 * H),
+    ("דחוף", {"priority": "urgent"}, 30, H, DAY, 30),
+    ("עדיפות גבוהה", {"priority": "high"}, H, 2 * H, 2 * DAY, H),
+    ("עדיפות נמוכה", {"priority": "low"}, DAY, 2 * DAY, 10 * DAY, None),
+    ("תלונה", {"kind": "complaint"}, H, 2 * H, 3 * DAY, H),
+    ("לקוחות VIP", {"tier": "vip"}, H, 2 * H, 2 * DAY, H),
+    ("לקוחות פרימיום", {"tier": "premium"}, 2 * H, 4 * H, None, None),
+    ("חזרה טלפונית", {"channel": "phone"}, None, None, None, H),
 ]
 
 
@@ -41,7 +41,7 @@ def create_defaults(apps, schema_editor):
     SlaPolicy = apps.get_model("sla", "SlaPolicy")
     if not BusinessCalendar.objects.filter(is_default=True).exists():
         BusinessCalendar.objects.create(
-            name="Israel office hours", spec=DEFAULT_CALENDAR, is_default=True
+            name="שעות משרד בישראל", spec=DEFAULT_CALENDAR, is_default=True
         )
     for name, match, first, following, resolution, callback in POLICIES:
         SlaPolicy.objects.get_or_create(
