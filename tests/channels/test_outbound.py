@@ -63,7 +63,7 @@ def test_a_reply_is_sent_with_threading_headers_and_a_hebrew_subject(
 
     assert message.delivery_status == DeliveryStatus.SENT
     assert message.sent_at is not None
-    [(sender, recipients, raw)] = smtp_outbound.received
+    [(_sender, recipients, raw)] = smtp_outbound.received
     assert recipients == ["noa@smile.example"]
     mail = smtp_outbound.messages()[0]
     assert mail["Message-ID"] == f"<{message.idempotency_key}>"
