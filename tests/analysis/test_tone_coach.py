@@ -22,7 +22,7 @@ def test_a_cold_hebrew_draft_gets_hebrew_rewordings(dana, dana_ticket):
 
     findings = [(f["kind"], f["text"], f["suggestion"]) for f in response.context["findings"]]
     assert findings == [
-        ("no_name", "", "שלום נועה לוי, תודה שפנית אלינו."),
+        ("no_name", "", "שלום נועה, תודה שפנית אלינו."),
         ("cold", "כפי שנמסר לך", "אני מבין שזה מתסכל; אסביר שוב בקצרה:"),
         ("cold", "לא ניתן", "אני בודק מה כן אפשר לעשות בשבילך"),
         ("cold", "בהתאם לנהלים", "כדי לעזור לך, הנה מה שאפשר לעשות:"),
@@ -41,7 +41,7 @@ def test_an_english_draft_gets_english_rewordings(dana, dana_ticket):
 
     findings = [(f["kind"], f["text"], f["suggestion"]) for f in response.context["findings"]]
     assert findings == [
-        ("no_name", "Hello,", "Hi נועה לוי,"),
+        ("no_name", "Hello,", "Hi נועה,"),
         ("cold", "please be advised that", "I want to make sure you know that"),
         ("excuse", "due to high volume", "sorry for the wait, I'm on it now"),
         ("cold", "your ticket has been closed", "if anything is still not right, I'm here"),

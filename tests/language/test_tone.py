@@ -63,6 +63,12 @@ def test_humiliating_collections_language(draft: str, expected: list[str]) -> No
     assert [t for k, t in kinds(draft) if k == "humiliating"] == expected
 
 
+def test_the_suggested_greeting_uses_the_first_name() -> None:
+    assert coach("ok", "נועה לוי", "he").findings[-1].suggestion == "שלום נועה, תודה שפנית אלינו."
+    assert coach("Hello, all set.", "Mark Levi").findings[0].suggestion == "Hi Mark,"
+    assert coach("Hi Mark, all set.", "Mark Levi").scores.uses_name is True
+
+
 def test_greeting_without_the_name_is_pointed_at() -> None:
     coaching = coach("Hello, thanks for your message.", "Noa")
     assert [(f.kind, f.start, f.end, f.suggestion) for f in coaching.findings] == [

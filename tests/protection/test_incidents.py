@@ -43,7 +43,7 @@ def test_a_detected_incident_is_logged_and_each_manager_is_told_once(
     assert english.url == f"/tickets/{dana_ticket.pk}/#message-{message.pk}"
     assert ABUSIVE not in english.body
     hebrew = Notification.objects.get(user=yossi)
-    assert hebrew.title == f"התעללות מצד מרפאת שיניים חיוך בפנייה #{dana_ticket.pk}"
+    assert hebrew.title == f"אלימות מילולית מצד מרפאת שיניים חיוך בפנייה #{dana_ticket.pk}"
     assert not Notification.objects.filter(user=dana).exists()
 
     do_flag_message(message, user=dana)

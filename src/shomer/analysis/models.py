@@ -63,12 +63,13 @@ class MessageAnalysis(models.Model):
         return is_angry(self.sentiment, self.dissatisfaction)
 
 
-# A plain fault report ("the site is down since this morning") already reads negative, so
-# "angry" needs both a strongly negative message and clear dissatisfaction (cancel, refund,
-# "third time", "fed up"). At or above URGENT_THRESHOLD urgency a message is "urgent".
-# Explained in docs/language.md.
+# A plain fault report ("the site is down since this morning", "I was charged twice")
+# already reads negative, so "angry" needs a strongly negative message and dissatisfaction
+# of 0.8 or more, which a negative message reaches only with an explicit cue (cancel,
+# refund, "third time", "fed up": shomer.language.analyze). At or above URGENT_THRESHOLD
+# urgency a message is "urgent". Explained in docs/language.md.
 ANGRY_SENTIMENT = -0.85
-ANGRY_DISSATISFACTION = 0.6
+ANGRY_DISSATISFACTION = 0.8
 URGENT_THRESHOLD = 0.5
 
 

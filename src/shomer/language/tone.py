@@ -183,7 +183,8 @@ def coach(draft: str, customer_name: str | None = None, lang: str | None = None)
     has_name = uses_name(text, name or None)
     greeting = _GREETING.match(text)
     if not has_name:
-        label = name or ("הלקוח/ה" if suggestion_lang == "he" else "there")
+        # Greet by first name: "שלום נועה," rather than "שלום נועה לוי,".
+        label = name.split()[0] if name else ("הלקוח/ה" if suggestion_lang == "he" else "there")
         if greeting:
             start, end = greeting.span()
             tip = _NAME_SUGGESTION[suggestion_lang].format(name=label)
