@@ -49,6 +49,8 @@ class Command(BaseCommand):
         if first_start and not options["no_demo"]:
             self.stdout.write("First start: creating demo data…")
             call_command("demo", customers=60, tickets=400, seed=1)
+            # The demo is bulk-inserted: read its messages now (badges, shielding, incidents).
+            call_command("language", "backfill", no_progress=True)
         address = f"http://{options['host']}:{options['port']}"
         processes = self._start(options)
         self.stdout.write(self.style.SUCCESS(f"Shomer is running at {address}/"))
