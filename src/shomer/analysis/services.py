@@ -109,19 +109,22 @@ def do_analyze_message(message: Message, *, escalate: bool = True) -> MessageAna
 
 
 def _update_signals(ticket_id: int, row: MessageAnalysis) -> None:
-    """One UPDATE on the usual path; the ticket's first analysed message inserts."""
-    values = {
-        "is_angry": row.is_angry,
-        "is_urgent": row.urgency >= URGENT_THRESHOLD,
-        "last_sentiment": row.sentiment,
-        "updated_at": timezone.now(),
-    }
+    """One upsert (INSERT ... ON CONFLICT DO UPDATE). `has_abuse` is only ever raised here:
+    a calm message after an abusive one leaves it set."""
+    fields = ["is_angry", "is_urgent", "last_sentiment", "updated_at"]
     if row.is_shielded:
-        values["has_abuse"] = True
-    if not TicketSignals.objects.filter(pk=ticket_id).update(**values):
-        TicketSignals.objects.bulk_create(
-            [TicketSignals(ticket_id=ticket_id, **values)], ignore_conflicts=True
-        )
+        fields.append("has_abuse")
+    signals = TicketSignals(
+        ticket_id=ticket_id,
+        is_angry=row.is_angry,
+        is_urgent=row.urgency >= URGENT_THRESHOLD,
+        has_abuse=row.is_shielded,
+        last_sentiment=row.sentiment,
+        updated_at=timezone.now(),
+    )
+    TicketSignals.objects.bulk_create(
+        [signals], update_conflicts=True, unique_fields=["ticket"], update_fields=fields
+    )
 
 
 def do_refresh_signals(ticket: Ticket) -> TicketSignals:

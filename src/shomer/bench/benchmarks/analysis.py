@@ -1,0 +1,72 @@
+"""What the language analysis costs the inbound pipeline (ARCHITECTURE §5: >= 500 messages/s).
+
+`analysis_pipeline`: customer messages added through `conversations.services.do_add_message`
+(store, search text, SLA, audit, webhooks) on a throwaway database, with the analysis in the
+pipeline (model reading, `MessageAnalysis` row, ticket badges, shielding and incidents for
+abusive text) and with the analysis step switched off, on the same kind of messages in the
+same run, alternating. The value is the milliseconds the analysis adds to each message;
+both throughputs are in the line. Messages are the corpus's customer texts, abuse included.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Iterator
+from typing import Any
+
+from shomer.bench.registry import benchmark, line, progress, timer
+
+ROUNDS = 2
+
+
+@benchmark("analysis_pipeline")
+def analysis_pipeline(quick: bool) -> Iterator[dict[str, Any]]:
+    from shomer.analysis import services as analysis
+    from shomer.bench.database import bench_database
+    from shomer.conversations.models import Direction
+    from shomer.conversations.services import do_add_message, do_create_ticket
+    from shomer.customers.models import Contact
+    from shomer.demo.generate import generate
+    from shomer.language.corpus import load_corpus
+
+    count = 150 if quick else 1000
+    texts = [e.text for e in load_corpus()]
+    analysis.analyzer()  # load (or train) the model before timing, as a running worker has
+    switched_on = analysis.do_analyze_message
+    rates: dict[bool, list[float]] = {True: [], False: []}
+    with bench_database() as vendor:
+        generate(customers=10, tickets=0, seed=1)
+        tickets = [
+            do_create_ticket(subject="bench", body_text="שלום", contact=contact)
+            for contact in Contact.objects.all()
+        ]
+        progress(f"analysis_pipeline: {count} messages x {ROUNDS} rounds x 2 on {vendor}")
+        offset = 0
+        for _ in range(ROUNDS):
+            for with_analysis in (True, False):
+                analysis.do_analyze_message = (  # type: ignore[assignment]
+                    switched_on if with_analysis else lambda message, **options: None
+                )
+                try:
+                    with timer() as elapsed:
+                        for index in range(count):
+                            do_add_message(
+                                tickets[index % len(tickets)],
+                                direction=Direction.INBOUND,
+                                body_text=texts[(offset + index) % len(texts)],
+                            )
+                    rates[with_analysis].append(count / elapsed())
+                finally:
+                    analysis.do_analyze_message = switched_on  # type: ignore[assignment]
+                offset += count
+    with_rate = statistics.median(rates[True])
+    without_rate = statistics.median(rates[False])
+    yield line(
+        "analysis_pipeline",
+        (1 / with_rate - 1 / without_rate) * 1000,
+        "ms/message",
+        count,
+        with_analysis_per_s=round(with_rate, 1),
+        without_analysis_per_s=round(without_rate, 1),
+        vendor=vendor,
+    )
