@@ -7,6 +7,7 @@ own on the same server, created by Django's test-database machinery and dropped 
 from __future__ import annotations
 
 import contextlib
+import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,7 +24,8 @@ def bench_database() -> Iterator[str]:
         if connection.vendor == "sqlite":
             settings["TEST"]["NAME"] = str(Path(folder) / "bench.sqlite3")
         else:
-            settings["TEST"]["NAME"] = f"{settings['NAME']}_bench"
+            # One per process: two benchmark runs on one server must not share a database.
+            settings["TEST"]["NAME"] = f"{settings['NAME']}_bench_{os.getpid()}"
         old = setup_databases(verbosity=0, interactive=False, keepdb=False, serialized_aliases=[])
         try:
             yield connection.vendor
