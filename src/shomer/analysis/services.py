@@ -9,7 +9,7 @@ never loses the message: it is logged, and `do_backfill` reads such messages lat
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -106,6 +106,58 @@ def do_analyze_message(message: Message, *, escalate: bool = True) -> MessageAna
 
         do_record_detection(message, row, escalate=escalate)
     return row
+
+
+def do_analyze_messages(
+    messages: Sequence[Message], *, escalate: bool = True
+) -> list[MessageAnalysis]:
+    """`do_analyze_message` for many new messages, in order: the readings in one INSERT,
+    each ticket's badges in one upsert from its latest customer message (`has_abuse`
+    raised if any of them was shielded). Used by the bulk inbound pipeline
+    (shomer.conversations.bulk). Precondition: the messages have no analysis yet."""
+    rows: list[tuple[Message, MessageAnalysis]] = []
+    for message in messages:
+        name = _customer_name(message.ticket) if message.direction == Direction.OUTBOUND else None
+        analysis = read_message(message, name)
+        if analysis is not None:
+            rows.append((message, _row(message, analysis)))
+    MessageAnalysis.objects.bulk_create([row for _message, row in rows])
+    latest: dict[int, MessageAnalysis] = {}
+    abused: set[int] = set()
+    for message, row in rows:
+        if message.direction == Direction.INBOUND:
+            latest[message.ticket_id] = row
+            if row.is_shielded:
+                abused.add(message.ticket_id)
+    now = timezone.now()
+    for with_abuse in (False, True):
+        signals = [
+            TicketSignals(
+                ticket_id=ticket_id,
+                is_angry=row.is_angry,
+                is_urgent=row.urgency >= URGENT_THRESHOLD,
+                has_abuse=with_abuse,
+                last_sentiment=row.sentiment,
+                updated_at=now,
+            )
+            for ticket_id, row in latest.items()
+            if (ticket_id in abused) == with_abuse
+        ]
+        fields = ["is_angry", "is_urgent", "last_sentiment", "updated_at"]
+        if signals:
+            TicketSignals.objects.bulk_create(
+                signals,
+                update_conflicts=True,
+                unique_fields=["ticket"],
+                update_fields=[*fields, "has_abuse"] if with_abuse else fields,
+            )
+    shielded = [(message, row) for message, row in rows if row.is_shielded]
+    if shielded:
+        from shomer.protection.services import do_record_detection
+
+        for message, row in shielded:
+            do_record_detection(message, row, escalate=escalate)
+    return [row for _message, row in rows]
 
 
 def _update_signals(ticket_id: int, row: MessageAnalysis) -> None:
