@@ -29,6 +29,7 @@ from imap_tools.errors import ImapToolsError
 from shomer.channels.inbound_email import (
     MAX_MESSAGE_BYTES,
     ingest_email,
+    ingest_emails,
     mailbox_source,
     quarantine,
     raw_key,
@@ -40,8 +41,10 @@ logger = logging.getLogger(__name__)
 # How long a poll may hold its mailbox before another worker may take it; renewed after
 # every batch, so only a poll that died lets it run out.
 POLL_LEASE = timedelta(minutes=10)
-# Messages fetched and then marked per round: a crash re-reads at most this many.
-BATCH = 25
+# Messages fetched, stored as one batch and then marked per round: a crash re-reads at most
+# this many. A round stores early when what it fetched passes BATCH_BYTES.
+BATCH = 50
+BATCH_BYTES = 32 * 1024 * 1024
 TIMEOUT_SECONDS = 60
 _UID = re.compile(rb"UID (\d+)")
 _SIZE = re.compile(rb"RFC822\.SIZE (\d+)")
@@ -65,6 +68,10 @@ class PollResult:
     def count(self, status: str) -> None:
         self.fetched += 1
         self.statuses[status] = self.statuses.get(status, 0) + 1
+
+    def extend(self, statuses: list[str]) -> None:
+        for status in statuses:
+            self.count(status)
 
 
 def connect(mailbox: Mailbox) -> BaseMailBox:
@@ -167,11 +174,19 @@ def _read(box: BaseMailBox, mailbox: Mailbox, result: PollResult) -> None:
     if mailbox.after_poll == AfterPoll.MOVE and not box.folder.exists(mailbox.move_to):
         box.folder.create(mailbox.move_to)
     for batch in _batches(uids, BATCH):
-        done = []
+        done: list[str] = []
+        fetched: list[tuple[bytes, str]] = []
         for uid, size in _sizes(box, batch):
-            status = _take(box, mailbox, uid, size)
-            result.count(status)
+            source = mailbox_source(mailbox.pk, mailbox.folder, uid)
+            if size > MAX_MESSAGE_BYTES:
+                result.count(_keep_headers(box, uid, size, source))
+            else:
+                fetched.append((_fetch(box, uid, ""), source))
+                if sum(len(raw) for raw, _ in fetched) >= BATCH_BYTES:
+                    result.extend(_store(fetched, mailbox))
+                    fetched = []
             done.append(uid)
+        result.extend(_store(fetched, mailbox))
         if done:
             if mailbox.after_poll == AfterPoll.MOVE:
                 box.move(done, mailbox.move_to)
@@ -219,23 +234,33 @@ def _fetch(box: BaseMailBox, uid: str, part: str) -> bytes:
     raise MailboxError(f"FETCH {uid} returned no message")
 
 
-def _take(box: BaseMailBox, mailbox: Mailbox, uid: str, size: int) -> str:
-    """Fetch one message and hand it to the adapter; its pipeline status."""
-    source = mailbox_source(mailbox.pk, mailbox.folder, uid)
-    if size > MAX_MESSAGE_BYTES:
-        # Not read into memory: its headers are kept in quarantine, the mail itself stays
-        # on the server (moved or flagged with the rest), where an admin can fetch it.
-        head = _fetch(box, uid, "HEADER")
-        reason = (
-            f"message is {size} bytes, over the {MAX_MESSAGE_BYTES} byte limit; only its "
-            f"headers are kept here, the message stays in the mailbox ({source})"
-        )
-        return quarantine(head, source=source, reason=reason, key=raw_key(head)).status
-    raw = _fetch(box, uid, "")
+def _keep_headers(box: BaseMailBox, uid: str, size: int, source: str) -> str:
+    """A message too big to take: not read into memory; its headers are kept in quarantine
+    and the mail itself stays on the server (moved or flagged with the rest)."""
+    head = _fetch(box, uid, "HEADER")
+    reason = (
+        f"message is {size} bytes, over the {MAX_MESSAGE_BYTES} byte limit; only its "
+        f"headers are kept here, the message stays in the mailbox ({source})"
+    )
+    return quarantine(head, source=source, reason=reason, key=raw_key(head)).status
+
+
+def _store(fetched: list[tuple[bytes, str]], mailbox: Mailbox) -> list[str]:
+    """The fetched messages through the adapter, as one batch; their statuses."""
+    if not fetched:
+        return []
+    try:
+        return [r.status for r in ingest_emails(fetched, team_id=mailbox.team_id)]
+    except Exception:  # something of ours failed on the batch: one by one, to know which
+        logger.exception("mailbox %s: a batch failed; one message at a time", mailbox.pk)
+        return [_store_one(raw, source, mailbox) for raw, source in fetched]
+
+
+def _store_one(raw: bytes, source: str, mailbox: Mailbox) -> str:
     try:
         return ingest_email(raw, source=source, team_id=mailbox.team_id).status
     except Exception as error:  # a bug of ours on this message: keep it, go on
-        logger.exception("mailbox %s: message %s quarantined", mailbox.pk, uid)
+        logger.exception("mailbox %s: %s quarantined", mailbox.pk, source)
         reason = f"{type(error).__name__}: {error}"
         # If even the quarantine cannot be written, this raises and the poll stops
         # before marking: the message is read again next time.

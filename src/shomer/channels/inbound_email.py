@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from shomer.channels.email.importer import message_language
@@ -25,6 +27,7 @@ from shomer.channels.email.parse import ParsedEmail, UnparseableEmail, parse_ema
 from shomer.channels.email.threads import normalise_subject, reference_ids
 from shomer.channels.models import Mailbox
 from shomer.channels.registry import register
+from shomer.conversations.bulk import BATCH, ingest_many
 from shomer.conversations.ingest import Inbound, InboundAttachment, IngestResult, ingest
 from shomer.conversations.models import Channel, InboundRecord, InboundStatus, Message
 
@@ -118,13 +121,80 @@ def ingest_email(
         return quarantine(raw, source=source, reason=error.reason, key=raw_key(raw))
     inbound = inbound_from_parsed(parsed, raw, source=source, team_id=team_id)
     if is_rate_limited(inbound.from_address, now=now or timezone.now()):
-        minutes = int(RATE_LIMIT_WINDOW.total_seconds() // 60)
-        reason = (
-            f"{RATE_LIMITED}: more than {RATE_LIMIT_MESSAGES} messages from "
-            f"{inbound.from_address} in {minutes} minutes"
-        )
+        reason = _rate_limit_reason(inbound.from_address)
         return quarantine(raw, source=source, reason=reason, key=inbound.idempotency_key)
     return ingest(inbound)
+
+
+def ingest_emails(
+    messages: Iterable[tuple[bytes, str]],
+    *,
+    team_id: int | None = None,
+    now: datetime | None = None,
+    batch_size: int = BATCH,
+) -> Iterator[IngestResult]:
+    """`ingest_email` for many (raw, source) pairs, in order, through the bulk pipeline
+    (shomer.conversations.bulk): the same outcome, a few queries per batch."""
+    chunk: list[tuple[bytes, str]] = []
+    for message in messages:
+        chunk.append(message)
+        if len(chunk) >= batch_size:
+            yield from _ingest_chunk(chunk, team_id, now or timezone.now())
+            chunk = []
+    if chunk:
+        yield from _ingest_chunk(chunk, team_id, now or timezone.now())
+
+
+def _ingest_chunk(
+    chunk: list[tuple[bytes, str]], team_id: int | None, now: datetime
+) -> list[IngestResult]:
+    results: list[IngestResult | None] = [None] * len(chunk)
+    parsed: list[tuple[int, Inbound, bytes, str]] = []
+    for index, (raw, source) in enumerate(chunk):
+        try:
+            inbound = inbound_from_parsed(parse_email(raw), raw, source=source, team_id=team_id)
+        except UnparseableEmail as error:
+            results[index] = quarantine(raw, source=source, reason=error.reason, key=raw_key(raw))
+            continue
+        parsed.append((index, inbound, raw, source))
+    counts = recent_counts({inbound.from_address for _, inbound, _, _ in parsed}, now=now)
+    accepted: list[tuple[int, Inbound]] = []
+    for index, inbound, raw, source in parsed:
+        address = inbound.from_address.lower()
+        if address and counts.get(address, 0) >= RATE_LIMIT_MESSAGES:
+            reason = _rate_limit_reason(inbound.from_address)
+            results[index] = quarantine(
+                raw, source=source, reason=reason, key=inbound.idempotency_key
+            )
+            continue
+        if address:
+            counts[address] = counts.get(address, 0) + 1
+        accepted.append((index, inbound))
+    stored = ingest_many([inbound for _, inbound in accepted])
+    for (index, _), result in zip(accepted, stored, strict=True):
+        results[index] = result
+    return [result for result in results if result is not None]
+
+
+def recent_counts(addresses: Iterable[str], *, now: datetime) -> dict[str, int]:
+    """Messages stored from each address in the last `RATE_LIMIT_WINDOW`."""
+    wanted = {address.lower() for address in addresses if address}
+    if not wanted:
+        return {}
+    rows = (
+        Message.objects.filter(contact__email__in=wanted, created_at__gte=now - RATE_LIMIT_WINDOW)
+        .values_list("contact__email")
+        .annotate(count=Count("pk"))
+    )
+    return {email: count for email, count in rows}
+
+
+def _rate_limit_reason(address: str) -> str:
+    minutes = int(RATE_LIMIT_WINDOW.total_seconds() // 60)
+    return (
+        f"{RATE_LIMITED}: more than {RATE_LIMIT_MESSAGES} messages from {address} "
+        f"in {minutes} minutes"
+    )
 
 
 def is_rate_limited(address: str, *, now: datetime) -> bool:

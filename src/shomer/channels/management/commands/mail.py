@@ -4,7 +4,7 @@
 message (ARCHITECTURE.md §4): {"source", "message_id", "kind", "thread", "subject",
 "from", "lang", "text_chars", "attachments", "error"}. See docs/email.md for what each
 field holds. Without `--dry-run` every message goes through the inbound pipeline,
-`shomer.channels.inbound_email.ingest_email(raw, source=...)`.
+`shomer.channels.inbound_email.ingest_emails` (the bulk pipeline, 100 at a time).
 
 `shomer mail poll [--mailbox ID]` polls the active IMAP mailboxes once (or one of them, even
 if inactive); `shomer mail serve [--host H] [--port P] [--lmtp]` receives mail by SMTP or
@@ -16,7 +16,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -24,14 +24,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from shomer.channels.email.importer import dry_run
 from shomer.channels.email.sources import Source, iter_sources
 
+# Messages stored per batch of the bulk pipeline (and read into memory at once).
+STORE_BATCH = 100
 # Built once: `json.dumps` with non-default options builds a new encoder on every call.
 _ENCODER = json.JSONEncoder(ensure_ascii=False, default=str)
-
-
-def _load_ingest() -> Callable[..., Any]:
-    from shomer.channels.inbound_email import ingest_email
-
-    return ingest_email
 
 
 def _result_fields(result: Any) -> dict[str, Any]:
@@ -73,6 +69,32 @@ class Command(BaseCommand):
             self.poll(options["mailbox"])
         elif options["action"] == "serve":
             self.serve(options["host"], options["port"], lmtp=options["lmtp"])
+
+    def _store_chunk(self, chunk: list[Source], *, as_json: bool) -> None:
+        from shomer.channels.inbound_email import ingest_email, ingest_emails
+
+        readable = [source for source in chunk if source.error is None]
+        try:
+            stored = iter(list(ingest_emails((s.raw, s.label) for s in readable)))
+        except Exception:  # something of ours failed on the batch: one by one, to know which
+            stored = None
+        for source in chunk:
+            if source.error is not None:
+                out: dict[str, Any] = {"source": source.label, "error": source.error}
+            elif stored is not None:
+                out = {"source": source.label, **_result_fields(next(stored))}
+            else:
+                # The pipeline quarantines what it cannot parse; anything it raises
+                # is reported for this message and the run goes on.
+                try:
+                    result = ingest_email(source.raw, source=source.label)
+                    out = {"source": source.label, **_result_fields(result)}
+                except Exception as error:
+                    out = {"source": source.label, "error": f"{type(error).__name__}: {error}"}
+            if as_json:
+                self._write(_ENCODER.encode(out))
+            else:
+                self._write("\t".join(f"{key}={value}" for key, value in out.items()))
 
     def poll(self, mailbox_id: int | None) -> None:
         from shomer.channels import imap
@@ -122,22 +144,11 @@ class Command(BaseCommand):
         (getattr(sys.stdout, "buffer", None) or sys.stdout).flush()
 
     def store(self, sources: Iterable[Source], *, as_json: bool) -> None:
-        ingest_email = _load_ingest()
+        chunk: list[Source] = []
         for source in sources:
-            if source.error is not None:
-                out: dict[str, Any] = {"source": source.label, "error": source.error}
-            else:
-                # The pipeline quarantines what it cannot parse; anything it raises
-                # is reported for this message and the run goes on.
-                try:
-                    out = {
-                        "source": source.label,
-                        **_result_fields(ingest_email(source.raw, source=source.label)),
-                    }
-                except Exception as error:
-                    out = {"source": source.label, "error": f"{type(error).__name__}: {error}"}
-            if as_json:
-                self._write(_ENCODER.encode(out))
-            else:
-                self._write("\t".join(f"{key}={value}" for key, value in out.items()))
+            chunk.append(source)
+            if len(chunk) >= STORE_BATCH:
+                self._store_chunk(chunk, as_json=as_json)
+                chunk = []
+        self._store_chunk(chunk, as_json=as_json)
         (getattr(sys.stdout, "buffer", None) or sys.stdout).flush()
