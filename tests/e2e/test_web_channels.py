@@ -91,6 +91,8 @@ def send_widget_message(frame) -> None:  # type: ignore[no-untyped-def]
 
 def request_callback(frame) -> None:  # type: ignore[no-untyped-def]
     frame.get_by_role("tab", name="חזרו אליי").click()
+    # The tab is a link: wait for its page, or the name would go into the old form.
+    expect(frame.get_by_role("tab", name="חזרו אליי")).to_have_attribute("aria-selected", "true")
     frame.get_by_label("השם שלך").fill("משה פרץ")
     frame.get_by_label("טלפון").fill("054-3322110")
     frame.get_by_label("מתי?").select_option("asap")
