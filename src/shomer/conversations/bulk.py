@@ -122,6 +122,7 @@ class _Batch:
         self.old_statuses: dict[int, str] = {}
         self.messages: list[Message] = []
         self.timers: list[SlaTimer] = []
+        self.new_contacts: set[int] = set()
 
     # --- the steps ------------------------------------------------------------------------
 
@@ -272,6 +273,7 @@ class _Batch:
             else:
                 by_phone[phone] = contact
         Contact.objects.bulk_create(contacts)
+        self.new_contacts.update(contact.pk for contact in contacts)
 
     def thread(self) -> None:
         """`ingest.find_ticket` for the batch, then the tickets and messages in memory."""
@@ -283,10 +285,13 @@ class _Batch:
             ).values_list("idempotency_key", "ticket_id", "created_at", "pk"):
                 earlier[key] = (ticket_id, created_at, pk)
         hints = {item.inbound.ticket_hint for item in self.items if item.inbound.ticket_hint}
+        # Only contacts known before the batch can have stored tickets to fall back on.
         subject_pairs = {
             (item.contact.pk, fold(item.inbound.thread_subject))
             for item in self.items
-            if item.inbound.thread_subject and item.contact is not None
+            if item.inbound.thread_subject
+            and item.contact is not None
+            and item.contact.pk not in self.new_contacts
         }
         cutoff = timezone.now() - SUBJECT_THREAD_WINDOW
         wanted = {ticket_id for ticket_id, _, _ in earlier.values()} | hints
