@@ -11,6 +11,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -255,6 +256,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "retry-webhooks": {"task": "shomer.webhooks.tasks.deliver_due", "schedule": 30.0},
     "sla-scan": {"task": "shomer.sla.tasks.scan_timers", "schedule": 60.0},
     "poll-mailboxes": {"task": "shomer.channels.tasks.poll_mailboxes", "schedule": 60.0},
+    # Customer health: the customers marked by events every five minutes; everyone nightly.
+    "health-dirty": {"task": "shomer.health.tasks.recompute_dirty", "schedule": 300.0},
+    "health-nightly": {
+        "task": "shomer.health.tasks.recompute_all",
+        "schedule": crontab(hour=2, minute=30),
+    },
 }
 
 REST_FRAMEWORK = {

@@ -32,6 +32,7 @@ urlpatterns = [
     path("notifications/", notifications.notification_list, name="notifications"),
     path("notifications/read/", notifications.mark_all_read, name="notifications-read"),
     path("sla/", include("shomer.sla.urls")),
+    path("health/", include("shomer.health.urls")),
     path("quarantine/", include("shomer.channels.urls")),
     path("", include("shomer.analysis.urls")),
     path("", include("shomer.protection.urls")),

@@ -2,13 +2,15 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from shomer.api import calls, views
+from shomer.api import calls, invoices, views
 
 router = DefaultRouter()
 router.register("customers", views.CustomerViewSet, basename="customer")
 router.register("contacts", views.ContactViewSet, basename="contact")
 router.register("tickets", views.TicketViewSet, basename="ticket")
 router.register("messages", views.MessageViewSet, basename="message")
+router.register("invoices", invoices.InvoiceViewSet, basename="invoice")
+router.register("customer-scores", invoices.CustomerScoreViewSet, basename="customer-score")
 router.register("calls", calls.CallViewSet, basename="call")
 
 urlpatterns = [

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
@@ -13,8 +13,21 @@ from django.utils.translation import gettext_lazy as _
 from shomer.conversations.models import OPEN_STATUSES
 from shomer.customers.models import Customer, Tier
 from shomer.customers.services import access_customer
+from shomer.health.models import CustomerType
 
 PAGE_SIZE = 30
+
+
+# Sorting by the scores kept in shomer.health's CustomerScore (one indexed join); customers
+# not scored yet come last.
+SORTS = {
+    "name": (F("name").asc(), "id"),
+    "health": (F("score__health").asc(nulls_last=True), "name", "id"),
+    "churn_risk": (F("score__churn_risk").desc(nulls_last=True), "name", "id"),
+    "fit": (F("score__fit").asc(nulls_last=True), "name", "id"),
+    "profit": (F("score__profit").desc(nulls_last=True), "name", "id"),
+    "-profit": (F("score__profit").asc(nulls_last=True), "name", "id"),
+}
 
 
 class CustomerFilterForm(forms.Form):
@@ -22,12 +35,27 @@ class CustomerFilterForm(forms.Form):
     tier = forms.ChoiceField(
         label=_("Tier"), choices=[("", _("Any tier")), *Tier.choices], required=False
     )
+    customer_type = forms.ChoiceField(
+        label=_("Type"), choices=[("", _("Any type")), *CustomerType.choices], required=False
+    )
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        choices=[
+            ("name", _("Name")),
+            ("health", _("Health, lowest first")),
+            ("churn_risk", _("Churn risk, highest first")),
+            ("fit", _("Fit, lowest first")),
+            ("profit", _("Profit, highest first")),
+            ("-profit", _("Profit, lowest first")),
+        ],
+    )
 
 
 @login_required
 def customer_list(request: HttpRequest) -> HttpResponse:
     form = CustomerFilterForm(request.GET)
-    customers = Customer.objects.select_related("owner").order_by("name", "id")
+    customers = Customer.objects.select_related("owner", "score").order_by("name", "id")
     if form.is_valid():
         if query := form.cleaned_data["q"].strip():
             customers = customers.filter(
@@ -35,6 +63,9 @@ def customer_list(request: HttpRequest) -> HttpResponse:
             ).distinct()
         if tier := form.cleaned_data["tier"]:
             customers = customers.filter(tier=tier)
+        if customer_type := form.cleaned_data["customer_type"]:
+            customers = customers.filter(score__customer_type=customer_type)
+        customers = customers.order_by(*SORTS[form.cleaned_data["sort"] or "name"])
     customers = customers.annotate(
         open_tickets=Count("tickets", filter=Q(tickets__status__in=OPEN_STATUSES))
     )

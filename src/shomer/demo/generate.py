@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -27,7 +27,16 @@ from shomer.conversations.models import (
     Ticket,
     TimeEntry,
 )
-from shomer.customers.models import Contact, Contract, Customer, CustomerKind, Tier
+from shomer.customers.models import (
+    Contact,
+    Contract,
+    Customer,
+    CustomerKind,
+    CustomerStatus,
+    Invoice,
+    InvoiceStatus,
+    Tier,
+)
 from shomer.demo import content
 from shomer.language.normalize import fold
 from shomer.people.models import Team, User
@@ -51,6 +60,41 @@ PERSONA_WEIGHTS = {
     "collections": 3,
     "out_of_scope": 3,
 }
+# Each persona's chance of having left (the history the churn model learns from), and of
+# having silently stopped buying while still on the books.
+LEAVE_CHANCE = {
+    "angry": 0.35,
+    "chronic": 0.35,
+    "abusive": 0.3,
+    "collections": 0.25,
+    "know_it_all": 0.2,
+    "urgent": 0.15,
+    "boundary_less": 0.15,
+    "after_hours": 0.15,
+    "out_of_scope": 0.15,
+    "polite": 0.08,
+    "grateful": 0.03,
+}
+SILENT_STOP_CHANCE = {"angry": 0.2, "chronic": 0.2, "grateful": 0.02}
+SILENT_STOP_DEFAULT = 0.1
+# Staff time per ticket: demanding personas take longer and need it more often.
+TIME_FACTOR = {
+    "abusive": 2.5,
+    "boundary_less": 2.5,
+    "after_hours": 2.0,
+    "out_of_scope": 2.0,
+    "know_it_all": 1.8,
+    "urgent": 1.6,
+    "angry": 1.5,
+    "chronic": 1.5,
+}
+# Invoices: months of retainer history at most, and the share paid late by persona.
+INVOICE_MONTHS = 24
+LATE_PAYER = {"collections": 0.45, "angry": 0.1, "chronic": 0.1}
+LATE_PAYER_DEFAULT = 0.03
+# Billing cycles in months (0: irregular projects); steady customers are billed regularly.
+STEADY_CYCLES = {"1": 60, "2": 25, "3": 15}
+CYCLES = {"1": 40, "2": 20, "3": 15, "0": 25}
 TIER_WEIGHTS = {Tier.BASIC: 30, Tier.STANDARD: 45, Tier.PREMIUM: 18, Tier.VIP: 7}
 CHANNEL_WEIGHTS = {
     Channel.EMAIL: 55,
@@ -115,6 +159,10 @@ class _CustomerPlan:
     customer: Customer
     persona: str
     contacts: list[Contact]
+    # The customer's life: when they left (status "left"), or when they silently stopped
+    # buying and writing while still "active" - the silent churn Shomer should spot.
+    left_on: date | None = None
+    stops_on: date | None = None
 
 
 def _plan_customers(
@@ -175,6 +223,98 @@ def _plan_customers(
             starts_on=since,
         )
         yield customer, persona, contacts, contract
+
+
+def _plan_lives(rng: random.Random, plans: list[_CustomerPlan], now: datetime) -> None:
+    """Who left (and when), and who silently stopped buying, by persona."""
+    today = now.astimezone(ISRAEL).date()
+    for plan in plans:
+        since = plan.customer.customer_since or today
+        earliest = max(since + timedelta(days=60), today - timedelta(days=540))
+        span = (today - timedelta(days=7) - earliest).days
+        if span <= 0:
+            continue
+        if rng.random() < LEAVE_CHANCE.get(plan.persona, 0.08):
+            plan.left_on = earliest + timedelta(days=rng.randint(0, span))
+        elif rng.random() < SILENT_STOP_CHANCE.get(plan.persona, SILENT_STOP_DEFAULT):
+            quiet_from = max(earliest, today - timedelta(days=330))
+            latest = today - timedelta(days=90)
+            if latest > quiet_from:
+                plan.stops_on = quiet_from + timedelta(
+                    days=rng.randint(0, (latest - quiet_from).days)
+                )
+
+
+def _billing_days(
+    rng: random.Random, start: date, end: date, day: int, cycle: int
+) -> Iterator[date]:
+    """Issue dates from `start` to `end`: every `cycle` months on `day`, or with cycle 0 at
+    irregular project gaps (about six weeks on average)."""
+    if cycle == 0:
+        issued = start + timedelta(days=rng.randint(0, 30))
+        while issued <= end:
+            yield issued
+            issued += timedelta(days=max(7, round(rng.expovariate(1 / 42))))
+        return
+    year, month = start.year, start.month
+    while True:
+        issued = date(year, month, min(day, 28))
+        if issued > end:
+            return
+        if issued >= start:
+            yield issued
+        month += cycle
+        while month > 12:
+            year, month = year + 1, month - 12
+
+
+def _invoices(
+    rng: random.Random, plans: list[_CustomerPlan], contracts: list[Contract], now: datetime
+) -> Iterator[Invoice]:
+    """Monthly retainer invoices from each contract, until the customer left or stopped;
+    grateful customers also buy extra projects; some personas pay late or not yet."""
+    today = now.astimezone(ISRAEL).date()
+    for plan, contract in zip(plans, contracts, strict=True):
+        since = plan.customer.customer_since or today
+        start = max(since, today - timedelta(days=INVOICE_MONTHS * 30))
+        end = min(d for d in (plan.left_on, plan.stops_on, today) if d is not None)
+        late_chance = LATE_PAYER.get(plan.persona, LATE_PAYER_DEFAULT)
+        cycles = STEADY_CYCLES if plan.persona in ("grateful", "polite") else CYCLES
+        cycle = int(_weighted(rng, cycles))
+        per_invoice = contract.monthly_revenue * max(cycle, 1)
+        number = 0
+        for issued in _billing_days(rng, start, end, since.day, cycle):
+            amounts = [per_invoice]
+            if plan.persona == "grateful" and rng.random() < 0.15:
+                amounts.append(contract.monthly_revenue * 2)
+            for amount in amounts:
+                number += 1
+                if amount is not per_invoice:  # an extra project, later that month
+                    issued = min(issued + timedelta(days=rng.randint(3, 20)), end)
+                due = issued + timedelta(days=30)
+                if rng.random() < late_chance:
+                    paid: date | None = due + timedelta(days=rng.randint(10, 75))
+                else:
+                    paid = issued + timedelta(days=rng.randint(1, 28))
+                if paid is not None and paid > today:
+                    paid = None
+                yield Invoice(
+                    customer=plan.customer,
+                    number=f"INV-{plan.customer.pk}-{number:03d}",
+                    amount=amount,
+                    currency=contract.currency,
+                    issued_on=issued,
+                    due_on=due,
+                    paid_on=paid,
+                    status=InvoiceStatus.PAID if paid else InvoiceStatus.OPEN,
+                    description=contract.title,
+                )
+
+
+def _before(rng: random.Random, moment: datetime, day: date) -> datetime:
+    """The same local time of day, some days before `day`."""
+    back = (moment.astimezone(ISRAEL).date() - day).days + rng.randint(1, 150)
+    return moment - timedelta(days=back)
 
 
 def _signature(agent: User | None, language: str) -> str:
@@ -250,6 +390,15 @@ def generate(
             plans.append(_CustomerPlan(customer, persona, contacts))
         Contact.objects.bulk_create(all_contacts, batch_size=CHUNK)
         Contract.objects.bulk_create(contracts, batch_size=CHUNK)
+        # A separate generator, so that adding lives and invoices left the rest unchanged.
+        lives = random.Random(seed * 7919 + 17)
+        _plan_lives(lives, plans, now)
+        departed = [plan.customer for plan in plans if plan.left_on]
+        for plan in plans:
+            if plan.left_on:
+                plan.customer.status, plan.customer.left_on = CustomerStatus.LEFT, plan.left_on
+        Customer.objects.bulk_update(departed, ["status", "left_on"], batch_size=CHUNK)
+        Invoice.objects.bulk_create(_invoices(lives, plans, contracts, now), batch_size=CHUNK)
 
     tag_cache: dict[str, Tag] = {}
     message_total = 0
@@ -278,6 +427,7 @@ def _create_ticket_chunk(
     tickets: list[Ticket] = []
     conversations: list[list[tuple[str, str, datetime]]] = []
     ticket_tags: list[tuple[str, ...]] = []
+    time_factors: list[float] = []
     for _ in range(size):
         plan = rng.choice(plans) if plans else None
         language = plan.customer.language if plan else "he"
@@ -298,6 +448,15 @@ def _create_ticket_chunk(
             "hour": str(rng.choice((10, 11, 12, 14, 15))),
         }
         opened_at = _ticket_time(rng, now, script.persona)
+        if plan and plan.left_on and opened_at.astimezone(ISRAEL).date() >= plan.left_on:
+            opened_at = _before(rng, opened_at, plan.left_on)
+        elif (
+            plan
+            and plan.stops_on
+            and opened_at.astimezone(ISRAEL).date() >= plan.stops_on
+            and rng.random() < 0.85  # a silent customer mostly stops writing too
+        ):
+            opened_at = _before(rng, opened_at, plan.stops_on)
         turns = []
         moment = opened_at
         # Some conversations are still waiting for the agent's first answer.
@@ -335,13 +494,16 @@ def _create_ticket_chunk(
         )
         conversations.append(turns)
         ticket_tags.append(script.tags)
+        time_factors.append(TIME_FACTOR.get(plan.persona, 1.0) if plan else 1.0)
 
     with transaction.atomic():
         created = Ticket.objects.bulk_create(tickets)
         messages: list[Message] = []
         entries: list[TimeEntry] = []
         links = []
-        for ticket, turns, tags in zip(created, conversations, ticket_tags, strict=True):
+        for ticket, turns, tags, factor in zip(
+            created, conversations, ticket_tags, time_factors, strict=True
+        ):
             for role, text, moment in turns:
                 direction = {"customer": Direction.INBOUND, "agent": Direction.OUTBOUND}.get(
                     role, Direction.NOTE
@@ -357,12 +519,12 @@ def _create_ticket_chunk(
                         created_at=moment,
                     )
                 )
-            if ticket.assignee and rng.random() < 0.6:
+            if ticket.assignee and rng.random() < min(0.95, 0.6 * factor):
                 entries.append(
                     TimeEntry(
                         ticket=ticket,
                         user=ticket.assignee,
-                        minutes=rng.choice((5, 10, 15, 20, 30, 45, 60, 90)),
+                        minutes=round(rng.choice((5, 10, 15, 20, 30, 45, 60, 90)) * factor),
                         worked_at=ticket.updated_at,
                     )
                 )
