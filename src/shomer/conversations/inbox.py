@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, QuerySet
 
 from shomer.conversations.models import OPEN_STATUSES, Ticket
 from shomer.conversations.search import search_tickets
-from shomer.conversations.services import visible_tickets
-from shomer.people.models import Team, User
+from shomer.conversations.services import team_ids, visible_tickets
+from shomer.people.models import User
 
 DEFAULT_SORT = "-updated_at"
 # Queues an agent works from sort by the SLA due (earliest first, no clock last).
@@ -23,15 +23,18 @@ def default_sort(queue: str) -> str:
 
 def inbox_tickets(user: User, filters: dict[str, Any]) -> QuerySet[Ticket]:
     """Tickets for the inbox; `filters` are an InboxFilterForm's cleaned data."""
-    tickets = visible_tickets(user).filter(merged_into__isnull=True)
     queue = filters.get("queue") or "mine"
+    # One's own tickets and one's teams' are always visible: those queues skip the
+    # visibility OR, so that they are read (and counted) from one partial index.
     if queue == "mine":
-        tickets = tickets.filter(assignee=user)
+        tickets = Ticket.objects.filter(assignee=user)
     elif queue == "team":
-        teams = Team.objects.filter(Q(members=user) | Q(lead=user)).values("pk")
-        tickets = tickets.filter(team__in=teams)
+        tickets = Ticket.objects.filter(team__in=team_ids(user))
     elif queue == "unassigned":
-        tickets = tickets.filter(assignee__isnull=True)
+        tickets = visible_tickets(user).filter(assignee__isnull=True)
+    else:
+        tickets = visible_tickets(user)
+    tickets = tickets.filter(merged_into__isnull=True)
     status = filters.get("status") or ""
     if status == "":
         tickets = tickets.filter(status__in=OPEN_STATUSES)

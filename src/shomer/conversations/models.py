@@ -22,6 +22,8 @@ class Status(models.TextChoices):
 
 
 OPEN_STATUSES = (Status.NEW, Status.OPEN, Status.PENDING, Status.ON_HOLD)
+# The predicate of the inbox's partial indexes (plain strings, so that migrations keep it).
+OPEN_UNMERGED = models.Q(status__in=["new", "open", "pending", "on_hold"], merged_into__isnull=True)
 
 
 class Priority(models.TextChoices):
@@ -137,7 +139,20 @@ class Ticket(models.Model):
         ordering = ["-updated_at", "-id"]
         indexes = [
             models.Index(fields=["assignee", "status", "updated_at"]),
-            models.Index(fields=["assignee", "status", "sla_due_at"]),
+            # "My (or my team's) open tickets, SLA due first": read in order from these,
+            # and counted from them alone (partial: open, unmerged tickets only).
+            models.Index(
+                fields=["assignee", "sla_due_at", "id"],
+                condition=OPEN_UNMERGED,
+                name="ticket_open_assignee_sla",
+            ),
+            models.Index(
+                fields=["team", "sla_due_at", "id"],
+                condition=OPEN_UNMERGED,
+                name="ticket_open_team_sla",
+            ),
+            # The default order of lists (the API): newest first from an index.
+            models.Index(fields=["-updated_at", "-id"], name="ticket_updated"),
             models.Index(fields=["team", "status", "updated_at"]),
             models.Index(fields=["status", "updated_at"]),
             models.Index(fields=["customer", "created_at"]),

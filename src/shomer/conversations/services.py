@@ -41,13 +41,23 @@ from shomer.webhooks.services import do_emit
 SEARCH_TEXT_LIMIT = 20_000
 
 
+def team_ids(user: User) -> list[int]:
+    """The teams `user` works in or leads."""
+    return list(
+        Team.objects.filter(Q(members=user) | Q(lead=user)).values_list("pk", flat=True).distinct()
+    )
+
+
 def visible_tickets(user: User) -> QuerySet[Ticket]:
-    """Tickets `user` may see: all for managers; else their teams', their own, unrouted ones."""
+    """Tickets `user` may see: all for managers; else their teams', their own, unrouted ones.
+
+    The team ids are read first and given as values: with a subquery inside the OR,
+    PostgreSQL scans the whole table; with values it combines three index scans.
+    """
     tickets = Ticket.objects.all()
     if user.sees_all_tickets:
         return tickets
-    teams = Team.objects.filter(Q(members=user) | Q(lead=user)).values("pk")
-    return tickets.filter(Q(assignee=user) | Q(team__in=teams) | Q(team__isnull=True))
+    return tickets.filter(Q(assignee=user) | Q(team__in=team_ids(user)) | Q(team__isnull=True))
 
 
 def access_ticket(user: User, ticket_id: int) -> Ticket:
