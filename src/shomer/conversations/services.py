@@ -32,6 +32,7 @@ from shomer.conversations.models import (
 )
 from shomer.core import audit
 from shomer.customers.models import Contact, Customer
+from shomer.health.dirty import mark_dirty
 from shomer.language.normalize import fold
 from shomer.people.models import Team, User
 from shomer.sla import services as sla
@@ -199,6 +200,7 @@ def do_add_message(
     _save(ticket, fields)
     ticket.refresh_from_db(fields=["message_count"])
     sla.on_message(ticket, direction=direction, at=now, old_status=old_status)
+    mark_dirty(ticket.customer_id)  # its health: waits, sentiment, activity
     # Language analysis (ARCHITECTURE §3): badges, shielding, incidents. An engine failure
     # is logged and leaves the message unanalysed (backfill reads it later), never lost.
     analysis.do_analyze_message(message)
@@ -244,6 +246,7 @@ def do_assign(ticket: Ticket, assignee: User | None, *, acting_user: User | None
     ticket.assignee = assignee
     _save(ticket, ["assignee"])
     sla.on_reassigned(ticket)
+    mark_dirty(ticket.customer_id)  # a handoff counts against health
     audit.record("ticket.assigned", ticket, actor=acting_user, old=old, new=ticket.assignee_id)
     _emit_ticket("ticket.updated", ticket)
     return ticket
@@ -283,6 +286,7 @@ def do_update_ticket(ticket: Ticket, *, acting_user: User | None, **changes: Any
         fields.append("search_text")
     _save(ticket, fields)
     sla.on_ticket_changed(ticket, changed)
+    mark_dirty(ticket.customer_id)
     for field, (old, new) in changed.items():
         audit.record(f"ticket.{field}", ticket, actor=acting_user, old=old, new=new)
     _emit_ticket("ticket.updated", ticket)
@@ -345,4 +349,5 @@ def do_log_time(
         ticket=ticket, user=user, minutes=minutes, note=note, worked_at=worked_at or timezone.now()
     )
     audit.record("ticket.time_logged", ticket, actor=user, minutes=minutes)
+    mark_dirty(ticket.customer_id)  # cost-to-serve
     return entry
