@@ -23,6 +23,12 @@ from shomer.commitments.services import check_callback_window
 
 MAX_MESSAGE_CHARS = 20_000
 HONEYPOT = "website"
+# Addresses and numbers read left to right inside a Hebrew page.
+EMAIL_INPUT = forms.EmailInput(attrs={"dir": "ltr", "autocomplete": "email"})
+PHONE_INPUT = forms.TextInput(
+    attrs={"type": "tel", "dir": "ltr", "autocomplete": "tel", "inputmode": "tel"}
+)
+NAME_INPUT = forms.TextInput(attrs={"dir": "auto", "autocomplete": "name"})
 # Hours a widget visitor may pick for a callback window (the calendar then says which of
 # them the team works).
 WINDOW_HOURS = [dt.time(hour) for hour in range(7, 23)]
@@ -194,9 +200,9 @@ class PublicForm(forms.Form):
 class ContactForm(PublicForm):
     form_name = adapters.CONTACT_FORM
 
-    name = forms.CharField(label=_("Your name"), max_length=200)
-    email = forms.EmailField(label=_("E-mail"), required=False, max_length=254)
-    phone = forms.CharField(label=_("Phone"), required=False, max_length=32)
+    name = forms.CharField(label=_("Your name"), max_length=200, widget=NAME_INPUT)
+    email = forms.EmailField(label=_("E-mail"), required=False, max_length=254, widget=EMAIL_INPUT)
+    phone = forms.CharField(label=_("Phone"), required=False, max_length=32, widget=PHONE_INPUT)
     subject = forms.CharField(label=_("Subject"), max_length=200)
     message = forms.CharField(
         label=_("How can we help?"),
@@ -236,9 +242,9 @@ class WidgetMessageForm(PublicForm):
     form_name = adapters.WIDGET_MESSAGE
     prefix = "message"
 
-    name = forms.CharField(label=_("Your name"), max_length=200)
-    email = forms.EmailField(label=_("E-mail"), required=False, max_length=254)
-    phone = forms.CharField(label=_("Phone"), required=False, max_length=32)
+    name = forms.CharField(label=_("Your name"), max_length=200, widget=NAME_INPUT)
+    email = forms.EmailField(label=_("E-mail"), required=False, max_length=254, widget=EMAIL_INPUT)
+    phone = forms.CharField(label=_("Phone"), required=False, max_length=32, widget=PHONE_INPUT)
     message = forms.CharField(
         label=_("Your message"),
         max_length=MAX_MESSAGE_CHARS,
@@ -265,8 +271,8 @@ class WidgetCallbackForm(PublicForm):
     ]
     HOURS = [(hour.strftime("%H:%M"), hour.strftime("%H:%M")) for hour in WINDOW_HOURS]
 
-    name = forms.CharField(label=_("Your name"), max_length=200)
-    phone = forms.CharField(label=_("Phone"), max_length=32)
+    name = forms.CharField(label=_("Your name"), max_length=200, widget=NAME_INPUT)
+    phone = forms.CharField(label=_("Phone"), max_length=32, widget=PHONE_INPUT)
     day = forms.ChoiceField(label=_("When?"), choices=DAYS, initial="asap")
     start = forms.ChoiceField(label=_("Not before"), choices=HOURS, required=False, initial="09:00")
     end = forms.ChoiceField(label=_("Not after"), choices=HOURS, required=False, initial="12:00")
