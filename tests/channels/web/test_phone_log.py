@@ -309,3 +309,13 @@ def test_a_solved_ticket_is_not_joined_by_a_new_call(dana, support, noa_phone):
     Ticket.objects.filter(pk=solved.pk).update(status=Status.SOLVED)
     result = do_log_call(call(), agent=dana)
     assert result.ticket_id != solved.pk
+
+
+def test_the_calls_endpoint_is_in_the_openapi_schema(dana):
+    schema = api(dana).get("/api/schema/", {"format": "json"}).json()
+    operation = schema["paths"]["/api/calls/"]["post"]
+    assert set(operation["responses"]) == {"201"}
+    request = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+    assert request.endswith("/CallRequest")
+    fields = schema["components"]["schemas"]["CallRequest"]["properties"]
+    assert {"direction", "phone", "summary", "outcome", "idempotency_key"} <= set(fields)

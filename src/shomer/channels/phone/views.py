@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from shomer.channels.phone.forms import CallLogForm
+from shomer.channels.phone.numbers import display_phone, normalize_phone
 from shomer.channels.phone.services import do_log_call
 from shomer.commitments.models import Commitment, CommitmentKind, CommitmentState
 from shomer.conversations.services import visible_tickets
@@ -51,6 +52,8 @@ def calls(request: HttpRequest) -> HttpResponse:
     else:
         fields = ("phone", "direction", "name")
         initial = {key: request.GET[key] for key in fields if key in request.GET}
+        if e164 := normalize_phone(initial.get("phone", "")):
+            initial["phone"] = display_phone(e164)
         form = CallLogForm(initial=initial)
     context = {
         "form": form,
