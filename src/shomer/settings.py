@@ -288,6 +288,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Stable names for enums whose field names other endpoints use with other choices.
+    "ENUM_NAME_OVERRIDES": {
+        "DirectionEnum": "shomer.conversations.models.Direction",
+        "CallDirectionEnum": "shomer.channels.phone.adapters.CallDirection",
+        "CallOutcomeEnum": "shomer.channels.phone.adapters.CallOutcome",
+        "CommitmentKindEnum": "shomer.commitments.models.CommitmentKind",
+        "CommitmentStateEnum": "shomer.commitments.models.CommitmentState",
+    },
 }
 
 LOGGING = {
