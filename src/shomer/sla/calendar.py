@@ -266,7 +266,25 @@ due_at = add_business_minutes
 
 def business_seconds_between(a: dt.datetime, b: dt.datetime, calendar: Calendar) -> int:
     """Business seconds from `a` to `b`; negative when `b` is before `a`."""
-    return int(business_seconds_between_batch([to_epoch(a)], [to_epoch(b)], calendar)[0])
+    first, second = to_epoch(a), to_epoch(b)
+    compiled = compiled_calendar(calendar)
+    low, high = min(first, second), max(first, second)
+    if low < compiled.low_bound or high >= compiled.ceiling:
+        _check_instants(compiled, np.array([low, high], dtype=np.int64))
+    # `bisect` on the block's lists: a page of countdowns calls this once per ticket, and
+    # numpy's per-call overhead would be most of the cost.
+    starts, ends, cum_start, _ = compiled.cover(low, high).lists
+    return _credit_one(starts, ends, cum_start, second) - _credit_one(
+        starts, ends, cum_start, first
+    )
+
+
+def _credit_one(starts: list[int], ends: list[int], cum_start: list[int], moment: int) -> int:
+    """Business seconds in the block before `moment` (`credit_of` for one instant)."""
+    index = bisect.bisect_right(starts, moment) - 1
+    if index < 0:
+        return 0
+    return cum_start[index] + min(moment - starts[index], ends[index] - starts[index])
 
 
 def business_minutes_between(a: dt.datetime, b: dt.datetime, calendar: Calendar) -> float:
