@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from shomer.channels.web import ratelimit
 from shomer.channels.web.forms import read_uploads
 from shomer.channels.web.language import chosen_language, public_page
+from shomer.conversations.models import Status
 from shomer.customers.models import Contact
 from shomer.portal import services
 from shomer.portal.forms import PortalMessageForm, SignInForm
@@ -135,7 +136,7 @@ def new_ticket(request: HttpRequest, contact: Contact) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def ticket_page(request: HttpRequest, contact: Contact, ticket_id: int) -> HttpResponse:
     ticket = services.access_portal_ticket(contact, ticket_id)
-    can_answer = ticket.status != "closed"
+    can_answer = ticket.status != Status.CLOSED
     form = PortalMessageForm(request.POST or None, request.FILES or None, with_subject=False)
     if request.method == "POST" and can_answer and form.is_valid():
         _send(request, contact, form, ticket)
