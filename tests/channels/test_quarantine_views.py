@@ -50,7 +50,7 @@ def test_a_manager_sees_each_quarantined_delivery_with_its_reason_sender_and_sub
     assert page.count('<tr id="record-') == 2
     assert "no mail headers found" in page
     assert "RuntimeError: disk full" in page
-    assert "תוקף &lt;attacker@evil.example&gt;" in page
+    assert '<bdi>תוקף</bdi> <bdi dir="ltr">&lt;attacker@evil.example&gt;</bdi>' in page
     assert "inbox/broken.eml" in page
     # The hostile subject is text, never markup.
     assert "<script>alert" not in page

@@ -66,7 +66,8 @@ def access_quarantined(user: User, record_id: int) -> InboundRecord:
 
 @dataclass(frozen=True)
 class Preview:
-    sender: str
+    name: str
+    address: str
     subject: str
 
 
@@ -74,19 +75,16 @@ def preview(head: bytes | memoryview | None) -> Preview:
     """Sender and subject from the start of a raw mail, decoded; empty when there are none
     (or when the input is not mail at all)."""
     if not head:
-        return Preview("", "")
+        return Preview("", "", "")
     data = bytes(head)
     try:
         message = email.parser.BytesHeaderParser(policy=email.policy.compat32).parsebytes(data)
         subject, _ = decode_header_value(message.get("Subject"))
         senders, _ = parse_addresses(message.get("From"))
     except Exception:  # a preview never fails the page
-        return Preview("", "")
-    sender = ""
-    if senders:
-        name, address = senders[0]
-        sender = f"{name} <{address}>" if name and address else address or name
-    return Preview(sender[:200], subject[:300])
+        return Preview("", "", "")
+    name, address = senders[0] if senders else ("", "")
+    return Preview(name[:200], address[:200], subject[:300])
 
 
 @dataclass(frozen=True)
