@@ -8,7 +8,13 @@ Two kinds, used alike in training and at run time:
 - a small dense vector of lexicon cues (`LEXICON_FEATURES`), each a count or a flag.
 
 Text inside quotation marks is someone else's words: its insults and swearing are counted
-apart (`insult_quoted`), so "the agent told me 'idiot'" is not abuse by the writer.
+apart (`insult_quoted`), and its words become `q:` features (no bigrams or character
+n-grams), so "my son says you are 'a bunch of amateurs'" is not abuse by the writer.
+
+Insult-pattern cues name a person something whatever the word is, so that an insult the
+lexicon has never seen still counts: "you are a/an/such a X", "you X," (a vocative at a
+clause's edge), "what a X you are", "יא X", "אתה (סתם|פשוט|כזה...) X", "איזה X אתה", where
+X is not praise or an address word (`lexicons.VOCATIVE_NOT_INSULT`).
 """
 
 from __future__ import annotations
@@ -24,7 +30,7 @@ from shomer.language.normalize import (
     stems,
 )
 
-FEATURE_VERSION = "3"
+FEATURE_VERSION = "4"
 LEXICON_FEATURES = (
     "insult",
     "insult_addressed",
@@ -45,13 +51,47 @@ LEXICON_FEATURES = (
     "exclamations",
     "stretched",
     "question",
-    "second_person",
+    "you_label",
+    "vocative",
+    "know_better",
+    "threat",
+    "insult_self",
 )
 _PRONOUNS = frozenset({"הוא", "היא", "הם", "הן", "הזה", "הזאת", "האלה"})
 # Single quotes count only when they stand apart from letters: "I'm" and "you'll" are
 # apostrophes, not a quotation.
 _LEX_WORD = re.compile(r"\w[\w'\"]*\w|\w")
-_QUOTED = re.compile(r"\"[^\"]{1,200}\"|(?<!\w)'[^']{3,200}'(?!\w)|«[^»]{1,200}»")
+# A quotation mark opens and closes only beside a non-letter, so the gershayim of ש"ח and
+# מנכ"ל (folded to ") never start a quotation.
+_QUOTED = re.compile(r"(?<!\w)\"[^\"]{1,200}\"(?!\w)|(?<!\w)'[^']{3,200}'(?!\w)|«[^»]{1,200}»")
+_QUOTE_TOKEN = "qqq"  # stands for a quotation in the writer's own words ("says qqq")
+_EN_YOU_LABEL = re.compile(
+    r"\byou(?:'re| are| r)\s+(?P<det>(?:(?:such|so|just|really|truly|nothing but|a|an|the|"
+    r"absolute|complete|total|utter|real|right|proper|bloody|fucking|little|big|pathetic|"
+    r"useless|stupid|sad|dumb|lazy)\s+){0,3})(?P<word>[a-z][a-z'-]*)"
+)
+# "you" + at most two words closing the clause: "..., you clueless oaf", "Listen, you idiot!"
+_EN_VOCATIVE = re.compile(
+    r"(?:^|[,.;:!?]\s*|\b(?:and|listen|oi|hey|look)\s+)you\s+(?P<words>(?:[a-z'-]+\s+)?"
+    r"[a-z'-]+)\s*(?:[,.;:!?]|$)"
+)
+_EN_WHAT_A = re.compile(r"\bwhat an? (?:[a-z'-]+\s+){0,2}(?P<word>[a-z'-]+) you are\b")
+# The writer calling themselves names ("I'm an idiot, I forgot my password") is no abuse.
+_EN_SELF = re.compile(
+    r"\b(?:i'm|i am|i was|i feel like|i felt like|i'm such|i am such)\s+(?:(?:a|an|such|so|a bit|"
+    r"bit|total|complete|absolute|real|right|really|the|an absolute|a complete|a total)\s+){0,3}"
+    r"(?P<word>[a-z]+)|\bwhat an? (?P<what>[a-z]+) i (?:am|was)\b|\bhow (?P<how>[a-z]+) (?:am|was) i\b"
+)
+_HE_SELF = re.compile(
+    r"(?<!\w)(?:אני|הייתי|הרגשתי|מרגיש|מרגישה)\s+(?:(?:ממש|קצת|כזה|כזאת|סתמ|פשוט|כמו|באמת|מרגיש|מרגישה)\s+){0,3}"
+    r"(?P<word>\w+)|(?<!\w)(?:איזה|איזו)\s+(?P<what>\w+)\s+(?:אני|הייתי)(?!\w)"
+)
+_HE_YA = re.compile(r"(?<!\w)יא\s+(?P<word>\w+)")
+_HE_YOU_LABEL = re.compile(
+    r"(?<!\w)(?:אתה|את|אתמ|אתנ)\s+(?:(?:סתמ|פשוט|כזה|כזאת|כאלה|ממש|באמת|הכי|עוד יותר|בטח|בסכ הכל)"
+    r"\s+)+(?P<word>\w+)"
+)
+_HE_WHAT_A = re.compile(r"(?<!\w)(?:איזה|איזו)\s+(?P<word>\w+)\s+(?:אתה|את|אתמ|אתנ)(?!\w)")
 _POSSESSIVES = frozenset({"שלך", "שלכמ", "שלכנ", "שלכ"})
 _TOKEN = re.compile(r"[^\W\d_]+|\d+|[!?]", re.UNICODE)
 # Character n-grams are taken from the first words only: enough signal, bounded cost.
@@ -66,8 +106,9 @@ def _flags(form: str) -> int:
     """Lexicon classes of one word form (with and without Hebrew prefixes), as bits."""
     forms = stems(form)
     flags = 0
+    insults = frozenset() if form in lexicons.NOT_INSULT_FORMS else lexicons.INSULTS
     for bit, vocabulary in (
-        (_INSULT, lexicons.INSULTS),
+        (_INSULT, insults),
         (_PROFANITY, lexicons.PROFANITY),
         (_POSITIVE, lexicons.POSITIVE),
         (_NEGATIVE, lexicons.NEGATIVE),
@@ -80,6 +121,44 @@ def _flags(form: str) -> int:
     if form in lexicons.NEGATORS:
         flags |= _NEGATOR
     return flags
+
+
+def _is_label(word: str) -> bool:
+    """Whether `word` after "you are a ..." or "יא ..." can name the person something bad."""
+    return not (_flags(word) & _POSITIVE) and word not in lexicons.VOCATIVE_NOT_INSULT
+
+
+def _self_insults(form: str) -> int:
+    """Insult words the writer applies to themselves."""
+    count = 0
+    for pattern in (_EN_SELF, _HE_SELF):
+        for match in pattern.finditer(form):
+            word = next(group for group in match.groups() if group)
+            count += bool(_flags(word) & (_INSULT | _PROFANITY))
+    return count
+
+
+def _insult_patterns(form: str) -> tuple[int, int]:
+    """(you-are-a-X and what-a-X-you-are cues, vocative cues) in the writer's own words."""
+    labels = 0
+    for match in _EN_YOU_LABEL.finditer(form):
+        word = match.group("word")
+        bare = not match.group("det")
+        # "you are making", "you are mistaken": a verb, not a name, when nothing comes between
+        if _is_label(word) and not (bare and word.endswith(("ing", "ed"))):
+            labels += 1
+    labels += sum(_is_label(m.group("word")) for m in _EN_WHAT_A.finditer(form))
+    labels += sum(_is_label(m.group("word")) for m in _HE_WHAT_A.finditer(form))
+    labels += sum(
+        _is_label(m.group("word")) and m.group("word") not in lexicons.HEBREW_VERBS_AFTER_YOU
+        for m in _HE_YOU_LABEL.finditer(form)
+    )
+    vocatives = sum(_is_label(m.group("word")) for m in _HE_YA.finditer(form))
+    for match in _EN_VOCATIVE.finditer(form):
+        parts = match.group("words").split()
+        if all(_is_label(part) and not part.endswith("ed") for part in parts):
+            vocatives += 1
+    return labels, vocatives
 
 
 def _lexicon_vector(text: str, form: str) -> list[float]:
@@ -120,6 +199,7 @@ def _lexicon_vector(text: str, form: str) -> list[float]:
     addressed = any(f & _SECOND for f in flags)
     staff = any(f & _STAFF for f in flags)
     opening = any(f & _INSULT for f in flags[:2])
+    labels, vocatives = _insult_patterns(own_form)
     return [
         float(insult),
         float(insult > 0 and addressed),
@@ -140,7 +220,11 @@ def _lexicon_vector(text: str, form: str) -> list[float]:
         float(min(text.count("!"), 5)),
         float(is_stretched(text)),
         float("?" in text),
-        float(addressed),
+        float(labels),
+        float(vocatives),
+        float(len(lexicons.KNOW_BETTER.findall(own_form))),
+        float(len(lexicons.THREATS.findall(own_form))),
+        float(_self_insults(own_form)),
     ]
 
 
@@ -152,8 +236,14 @@ def extract(text: str, form: str | None = None) -> tuple[list[str], list[float]]
     text = text[:MAX_ANALYSED_CHARS]
     if form is None:
         form = analysis_form(text)
-    tokens = _TOKEN.findall(form)
     features: list[str] = []
+    own = _QUOTED.sub(" " + _QUOTE_TOKEN + " ", form)
+    if own != form and own.replace(_QUOTE_TOKEN, "").strip():
+        # Someone else's words: their own features, not the writer's.
+        for quoted in _QUOTED.finditer(form):
+            features.extend("q:" + token for token in _TOKEN.findall(quoted.group()))
+        form = own
+    tokens = _TOKEN.findall(form)
     negate = 0
     previous = "<s>"
     for token in tokens:

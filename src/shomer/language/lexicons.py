@@ -31,7 +31,7 @@ INSULTS = _words(
     אידיוט אידיוטית אידיוטים מטומטם מטומטמת מטומטמים דביל דבילית דבילים טמבל טמבלית מפגר
     מפגרת מפגרים אפס אפסים אהבל חמור מניאק מניאקים זונה שרמוטה כלב כלבה חלאה חלאות
     נוכל נוכלים נוכלת רמאי רמאים רמאית גנב גנבים גנבת חוצפן חוצפנית עלוב עלובה עלובים
-    סתום סתומה סתומים חסר חסרת קוף קופים זבל טיפש טיפשה טיפשים חצוף חצופה אפסית מפגרות
+    סתום סתומה סתומים קוף קופים זבל טיפש טיפשה טיפשים חצוף חצופה אפסית מפגרות
     idiot idiots moron morons stupid dumbass imbecile imbeciles retard retarded clown clowns
     loser losers bastard bastards bitch prick jerk asshole scum crook crooks thief thieves
     fraud frauds halfwit useless worthless pathetic incompetent monkeys monkey garbage
@@ -44,6 +44,13 @@ INSULTS = _words(
     hypocrites vermin subhuman degenerate creep weasel buffoon ignoramus cow
     thick numpty halfwits parrot snake scum dumbest stupidest moronic
     פחדן טמבל טמבלים תוכי נחש חלאות מפגרים דפוקים סתומים
+    """
+)
+# Everyday words whose prefix-stripped stem is an insult: "שבור" (broken) is not "בור"
+# (ignorant), "שנוכל" (so that we can) is not "נוכל" (crook).
+NOT_INSULT_FORMS = _words(
+    """
+    שבור שבורה שבורים שבורות ושבור כשבור שנוכל ונוכל כשנוכל שנוכלו ונוכלו לכשנוכל מבור
     """
 )
 # Swearing: about a thing it is frustration, at a person it is abuse.
@@ -59,20 +66,42 @@ DETERMINERS = _words("the this that these those your my our his her their its")
 # Threats against staff or the business: violence, "I know where you work", revenge.
 THREAT_PHRASES = (
     "אשבור לך", "אשבור לכם", "אשבור את", "תצטער", "תצטערו", "יודע איפה אתה", "יודע איפה אתם",
-    "יודע איפה את", "אני יודע איפה", "אתה תראה", "אתה עוד תראה", "אראה לך", "אראה לכם",
-    "תשלם על זה", "תשלמו על זה", "אני אבוא אליכם", "אני בא למשרד", "אני אגיע אליך", "אני ארביץ",
-    "אפוצץ", "אשרוף", "תיזהר", "תיזהרו", "כדאי לך להיזהר", "כדאי לכם להיזהר", "אדאג שתעוף",
+    "יודע איפה את", "אתה תראה", "אתה עוד תראה", "אראה לך", "אראה לכם", "תשלם על זה",
+    "תשלמו על זה", "אני אבוא אליכם", "אני אגיע אליך", "אני ארביץ", "אפוצץ", "אשרוף", "תיזהר",
+    "תיזהרו", "כדאי לך להיזהר", "אחכה לך", "לא שוכח פרצופים", "תשמע ממני",
+    "תשמעו ממני",
     "smash your face", "regret the day", "you'll be sorry", "you will be sorry", "just watch",
-    "watch yourself", "watch your back", "know where you work", "know where you live",
-    "you'll pay for this", "you will pay for this", "i'll come down there", "i'm coming down there",
-    "i'll find you", "you'll regret", "you will regret", "make you regret", "i'll make sure you",
-    "burn the place", "break your", "get what's coming", "beat you",
+    "watch yourself", "watch your back", "watch out", "know where you work",
+    "know where you live", "you'll pay for this", "you will pay for this", "i'll come down there",
+    "i'll find you", "you'll regret", "you will regret", "i'll make sure you", "burn the place",
+    "break your", "beat you", "wait for you outside", "you'll hear from me",
+    "never work in this industry", "never work again",
 )  # fmt: skip
 THREATS = _phrases(*THREAT_PHRASES)
+# Words that, after "you are a/an ...", "you ...," or "יא ...", do not name the person
+# something bad: praise, address, verbs. The insult-pattern cues in `features` skip them.
+VOCATIVE_NOT_INSULT = _words(
+    """
+    אללה אחי אחותי חביבי חביבתי מלך גבר נשמה אלוף אלופה תותח כפרה רבי סלאם בייבי חיים מאמי
+    אמא אבא ווראדי באבא ואלה אחלה
+    guys all both two lot people folks know see mean too there again sure bet kidding welcome
+    right correct here aware able going not speaking talking asked said told promised
+    mentioned can will should must did do have are were may might need said could would
+    me us it them him her this that these those got get made make let
+    """
+)
+# Present-tense verbs that follow "אתה ממש/פשוט ..." without naming the person anything.
+HEBREW_VERBS_AFTER_YOU = _words(
+    """
+    צריך צריכה צריכים יכול יכולה יכולים רוצה רוצים מבין מבינה מבינים יודע יודעת יודעים עוזר
+    עוזרת עוזרים חייב חייבת חייבים עושה עושים אומר אומרת מדבר מדברת עונה עונים לא כל מסוגל
+    מסוגלת צודק צודקת
+    """
+)
 # Phrases that attack the person outright, whatever the words around them.
 ATTACK_PHRASES = _phrases(
     "לך תזדיין", "לכי תזדייני", "לכו תזדיינו", "בן זונה", "בת זונה", "סתום את הפה",
-    "סתום ת'פה", "תסתום", "חתיכת", "יא ", "אין לך מוח", "אין לכם שכל", "אין לך מושג",
+    "סתום ת'פה", "תסתום", "חתיכת", "שכמותך", "שכמותכם", "אין לך מוח", "אין לכם שכל", "אין לך מושג",
     "מבזבז חמצן", "לא שווה כלום", "תפוטר", "תפטרו אותו", "אשבור לך", "תצטער", "תצטערו",
     "חבורת מטומטמים", "חבורה של", "יודע איפה אתה", "כשתגדל",
     "go fuck yourself", "fuck you", "screw you", "go to hell", "shut up", "shut your mouth",
@@ -83,6 +112,10 @@ ATTACK_PHRASES = _phrases(
     "lose your job", "regret this", "just watch", "watch yourself", "אתה תראה",
     "אתה עוד תראה", "תעוף מהעבודה", "אראה לך", "לבלבל לי את המוח", "תשלם על זה",
     "you'll pay for this", "shame on you", "תתביישו", "תתבייש",
+    "תמות", "תמותו", "שתמות", "שתמותו", "שתישרף", "שתישרפו", "ימח שמ", "ימח שמכ", "שיבוא עליכ",
+    "שיבוא עליכמ", "לעזאזל איתכ", "לעזאזל אתכמ", "קיבינימט עליכ", "שתחטוף", "שתחטפו",
+    "damn you", "curse you", "rot in hell", "burn in hell", "to hell with you", "hope you rot",
+    "drop dead",
     "hope you lose your job", "hope you get fired", "hope you rot", "מקווה שתפוטר",
     "מקווה שתאבד", "שתאבד את העבודה", "listen sweetheart", "listen honey", "listen sweetie",
     "do you even understand", "can you even read", "אתה בכלל מבין", "את בכלל מבינה",
@@ -109,6 +142,8 @@ POSITIVE = _words(
     thanks thank great excellent perfect amazing awesome fantastic wonderful brilliant
     happy pleased love loving lovely helpful kind patient professional quick fast best
     good nice recommend improved solved fixed works legends rock kudos relief
+    lifesaver lifesavers hero heroes gem champ champion angel saint rockstar beauty
+    מלאך מלאכית אגדה זהב
     emojipos
     """
 )

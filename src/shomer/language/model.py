@@ -37,6 +37,11 @@ OUTPUTS = ("negative", "neutral", "positive", "abuse", "urgency")
 C_SENTIMENT = 4.0
 C_BINARY = 4.0
 MIN_FEATURE_COUNT = 2  # a feature seen once in training is noise more often than signal
+# Class weights of the binary models: "balanced" reweights the rarer class up to parity.
+CLASS_WEIGHTS: dict[str, str | dict[int, float] | None] = {
+    "abuse": "balanced",
+    "urgency": "balanced",
+}
 
 FloatArray = npt.NDArray[np.float32]
 
@@ -229,7 +234,9 @@ def _train(examples: Iterable[Example]) -> LinearModel:
         biases.append(float(sentiment.intercept_[position]))
     for name in ("abuse", "urgency"):
         target = [getattr(e, name) for e in labels]
-        binary_model = LogisticRegression(C=C_BINARY, max_iter=2000, class_weight="balanced")
+        binary_model = LogisticRegression(
+            C=C_BINARY, max_iter=2000, class_weight=CLASS_WEIGHTS[name]
+        )
         binary_model.fit(matrix, target)
         columns.append(binary_model.coef_[0])
         biases.append(float(binary_model.intercept_[0]))
