@@ -43,8 +43,10 @@ from shomer.people.models import Team, User
 
 ISRAEL = ZoneInfo("Asia/Jerusalem")
 CHUNK = 2000
-HISTORY_DAYS = 180
+# A year and a half of history: enough for the churn model's cutoffs to see the past.
+HISTORY_DAYS = 540
 RECENT_DAYS = 14
+RECENT_SHARE = 0.2
 
 # How often each persona appears among customers (the rest of their tickets are polite).
 PERSONA_WEIGHTS = {
@@ -311,10 +313,14 @@ def _invoices(
                 )
 
 
-def _before(rng: random.Random, moment: datetime, day: date) -> datetime:
-    """The same local time of day, some days before `day`."""
-    back = (moment.astimezone(ISRAEL).date() - day).days + rng.randint(1, 150)
-    return moment - timedelta(days=back)
+def _before(rng: random.Random, moment: datetime, day: date, now: datetime) -> datetime:
+    """The same local time of day, on a day spread evenly over the history before `day`
+    (bunching a departed customer's tickets just before they left would be a false
+    signal for the churn model)."""
+    start = (now - timedelta(days=HISTORY_DAYS)).astimezone(ISRAEL).date()
+    span = max((day - start).days, 1)
+    target = start + timedelta(days=rng.randrange(span))
+    return moment - timedelta(days=(moment.astimezone(ISRAEL).date() - target).days)
 
 
 def _signature(agent: User | None, language: str) -> str:
@@ -330,7 +336,7 @@ def _fill(text: str, values: dict[str, str]) -> str:
 
 def _ticket_time(rng: random.Random, now: datetime, persona: str) -> datetime:
     # Recent weeks are busier, so the inbox has live work as well as history.
-    recent = rng.random() < 0.35
+    recent = rng.random() < RECENT_SHARE
     moment = now - timedelta(days=rng.random() * (RECENT_DAYS if recent else HISTORY_DAYS))
     local = moment.astimezone(ISRAEL)
     if persona == "after_hours":
@@ -449,14 +455,14 @@ def _create_ticket_chunk(
         }
         opened_at = _ticket_time(rng, now, script.persona)
         if plan and plan.left_on and opened_at.astimezone(ISRAEL).date() >= plan.left_on:
-            opened_at = _before(rng, opened_at, plan.left_on)
+            opened_at = _before(rng, opened_at, plan.left_on, now)
         elif (
             plan
             and plan.stops_on
             and opened_at.astimezone(ISRAEL).date() >= plan.stops_on
             and rng.random() < 0.85  # a silent customer mostly stops writing too
         ):
-            opened_at = _before(rng, opened_at, plan.stops_on)
+            opened_at = _before(rng, opened_at, plan.stops_on, now)
         turns = []
         moment = opened_at
         # Some conversations are still waiting for the agent's first answer.

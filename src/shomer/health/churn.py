@@ -32,16 +32,20 @@ FEATURES: Final = (*COMPONENTS, *EXTRA_FEATURES)
 HORIZON_DAYS: Final = 90
 CUTOFF_STEP_DAYS: Final = 30
 # How far back cutoffs go.
-HISTORY_DAYS: Final = 540
+HISTORY_DAYS: Final = 360
 TEST_SHARE: Final = 0.3
 CALIBRATION_SHARE: Final = 0.25
 # Too little history below these: the rule-based risk is used instead.
 MIN_ROWS: Final = 60
 MIN_POSITIVES: Final = 10
 MIN_TEST_POSITIVES: Final = 3
-# A model that cannot beat this AUC on the test set is not used.
+# A model that cannot beat this AUC on the test set, or whose Brier score is no better than
+# always predicting the test set's base rate, is not used.
 MIN_AUC: Final = 0.6
 RELIABILITY_BINS: Final = 10
+# Calibration needs this many rows of each class, and keeps its slope within these bounds.
+MIN_CALIBRATION_CASES: Final = 5
+PLATT_SLOPE: Final = (0.2, 5.0)
 REGULARISATION_C: Final = 1.0
 
 
@@ -227,8 +231,11 @@ def _fit_logistic(
 
 
 def _platt(raw: FloatArray, labels: npt.NDArray[np.int64]) -> tuple[float, float]:
-    """Sigmoid calibration of the raw log-odds (identity when a class is missing)."""
-    if labels.min() == labels.max():
+    """Sigmoid calibration of the raw log-odds: identity when either class has fewer than
+    MIN_CALIBRATION_CASES rows (a slope learned from three cases is noise), and the slope
+    kept within PLATT_SLOPE so that calibration cannot turn a ranking into certainties."""
+    positives = int(labels.sum())
+    if min(positives, len(labels) - positives) < MIN_CALIBRATION_CASES:
         return 1.0, 0.0
     from sklearn.linear_model import LogisticRegression
 
@@ -237,7 +244,25 @@ def _platt(raw: FloatArray, labels: npt.NDArray[np.int64]) -> tuple[float, float
     a = float(calibrator.coef_[0][0])
     if not math.isfinite(a) or a <= 0:  # a calibration that reverses the ranking is noise
         return 1.0, 0.0
+    low, high = PLATT_SLOPE
+    if not low <= a <= high:
+        # Refit the intercept alone at the bounded slope (the mean of the labels matched).
+        a = min(max(a, low), high)
+        return a, _intercept_at(a * raw, labels)
     return a, float(calibrator.intercept_[0])
+
+
+def _intercept_at(scaled: FloatArray, labels: npt.NDArray[np.int64]) -> float:
+    """The b with mean(sigmoid(scaled + b)) = mean(labels), by bisection."""
+    target = float(labels.mean())
+    low, high = -50.0, 50.0
+    for _ in range(100):
+        middle = (low + high) / 2
+        if float(np.mean(1.0 / (1.0 + np.exp(-(scaled + middle))))) < target:
+            low = middle
+        else:
+            high = middle
+    return (low + high) / 2
 
 
 def fit_model(
@@ -335,8 +360,19 @@ def train(dataset: Dataset) -> Trained | TooLittle:
         test_positives,
         int(dataset.cutoffs[test_rows].min()),
     )
-    if not auc >= MIN_AUC:
-        return TooLittle("model_too_weak", {"auc": round(auc, 2), "need_auc": MIN_AUC}, evaluation)
+    base_brier = evaluation.base_rate * (1.0 - evaluation.base_rate)
+    if not (auc >= MIN_AUC and brier < base_brier):
+        # No better than chance at ranking, or than always saying the base rate.
+        return TooLittle(
+            "model_too_weak",
+            {
+                "auc": round(auc, 2),
+                "need_auc": MIN_AUC,
+                "brier": round(brier, 4),
+                "base_brier": round(base_brier, 4),
+            },
+            evaluation,
+        )
     model = fit_model(features, labels, dataset.cutoffs)
     return Trained(model, evaluation)
 

@@ -316,9 +316,14 @@ def churn_note(note: Mapping[str, Any]) -> str:
         )
     if code == "model_too_weak":
         return _(
-            "The churn model did not beat chance on recent history (AUC %(auc)s): the risk "
-            "comes from the health score."
-        ) % {"auc": params.get("auc")}
+            "The churn model did not predict recent departures better than chance (AUC "
+            "%(auc)s, Brier %(brier)s against %(base_brier)s): the risk comes from the health "
+            "score."
+        ) % {
+            "auc": params.get("auc"),
+            "brier": params.get("brier"),
+            "base_brier": params.get("base_brier"),
+        }
     return _("The churn model has not been trained yet: the risk comes from the health score.")
 
 

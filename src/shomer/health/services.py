@@ -312,7 +312,7 @@ class Evaluation:
     def features(self) -> list[float]:
         return churn_engine.feature_vector(
             self.score,
-            tickets=self.tickets_year,
+            tickets=self.tickets_history,
             tenure_days=self.tenure_days,
             revenue=float(self.revenue),
             fit=self.fit.fit,

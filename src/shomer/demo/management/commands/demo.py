@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
@@ -21,6 +22,11 @@ class Command(BaseCommand):
         parser.add_argument("--tickets", type=int, default=400)
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--no-progress", action="store_true")
+        parser.add_argument(
+            "--no-scores",
+            action="store_true",
+            help="skip reading the messages and scoring customer health",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         customers, tickets = options["customers"], options["tickets"]
@@ -38,8 +44,19 @@ class Command(BaseCommand):
             f"Demo data: {summary.staff} staff, {summary.customers} customers, "
             f"{summary.tickets} tickets, {summary.messages} messages."
         )
+        if customers and not options["no_scores"]:
+            self._scores(quiet=options["no_progress"])
         self.stdout.write(
             "Demo logins (password "
             f"'{content.DEMO_PASSWORD}'): yossi (manager), michal (team lead), dana (agent), "
             "ruth (agent, English), eli (agent, projects team), admin (administrator)."
         )
+
+    def _scores(self, *, quiet: bool) -> None:
+        """Read the bulk-inserted messages (the health and fit signals come from them), then
+        score every customer: health, churn risk, fit and type, with reasons."""
+        from django.apps import apps
+
+        if apps.is_installed("shomer.analysis"):
+            call_command("language", "backfill", no_progress=quiet)
+        call_command("health", "recompute")
