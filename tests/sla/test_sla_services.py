@@ -8,6 +8,8 @@ Expected dues are worked out by hand in the comments.
 from __future__ import annotations
 
 import datetime as dt
+import io
+import json
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -355,3 +357,47 @@ def test_the_clock_starts_at_the_next_opening_when_opened_at_night(
 
     assert first.started_at == at("2026-11-08T22:00:00+02:00")
     assert dues(ticket)["first_response"] == "2026-11-09T13:00:00+02:00"
+
+
+def test_backfill_starts_clocks_on_imported_tickets_as_history(
+    clock: Clock, policies, support_on_office: Team, noa, dana: User
+):
+    from django.core.management import call_command
+
+    from shomer.notifications.models import Notification
+    from shomer.sla.models import Level
+    from shomer.sla.scan import run_scan
+
+    clock.set("2026-11-08T09:00:00+02:00")
+    imported = make_ticket(contact=noa, team=support_on_office, assignee=dana)
+    SlaTimer.objects.filter(ticket=imported).delete()  # as a bulk import leaves it
+    answered = make_ticket(contact=noa, team=support_on_office, assignee=dana)
+    SlaTimer.objects.filter(ticket=answered).delete()
+    Ticket.objects.filter(pk=answered.pk).update(first_response_at=at("2026-11-08T09:30:00+02:00"))
+    Ticket.objects.filter(pk__in=[imported.pk, answered.pk]).update(
+        created_at=at("2026-11-08T09:00:00+02:00")
+    )
+
+    # Monday 14:00: the first response (due Sunday 13:00) breached long ago, and its
+    # manager step (Sunday 15:00) passed too; resolution (due Monday 17:00) is past its
+    # 80 % (Monday 13:48).
+    clock.set("2026-11-09T14:00:00+02:00")
+    out = io.StringIO()
+    call_command("sla", "backfill", stdout=out)
+
+    assert json.loads(out.getvalue()) == {"tickets": 2}
+    timers = clocks(imported)
+    assert (timers["first_response"].state, timers["first_response"].level) == (
+        TimerState.BREACHED,
+        Level.MANAGER,
+    )
+    assert (timers["resolution"].state, timers["resolution"].level) == (
+        TimerState.RUNNING,
+        Level.WARNED,
+    )
+    assert set(clocks(answered)) == {"resolution"}
+    assert sla_due(imported) == "2026-11-08T13:00:00+02:00"
+    assert run_scan(at("2026-11-09T14:01:00+02:00")).notifications == 0
+    assert Notification.objects.count() == 0
+    call_command("sla", "backfill", stdout=out)  # a second run finds nothing to do
+    assert SlaTimer.objects.filter(ticket__in=[imported, answered]).count() == 3

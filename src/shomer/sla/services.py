@@ -379,6 +379,53 @@ def on_merged(ticket: Ticket) -> None:
     refresh_ticket_due(ticket)
 
 
+def _as_history(timer: SlaTimer, now: dt.datetime) -> None:
+    """Mark the steps a new timer would already have taken by `now` as taken, silently."""
+    if timer.state != TimerState.RUNNING or timer.due_at is None or timer.warn_at is None:
+        return
+    if timer.due_at < now:
+        timer.state, timer.breached_at = TimerState.BREACHED, timer.due_at
+        if timer.escalate_at is not None and timer.escalate_at < now:
+            timer.level, timer.next_action_at = Level.MANAGER, None
+        else:
+            timer.level, timer.next_action_at = Level.BREACHED, timer.escalate_at
+    elif timer.warn_at < now:
+        timer.level, timer.next_action_at = Level.WARNED, timer.due_at
+
+
+def do_backfill_timers(*, now: dt.datetime | None = None) -> int:
+    """Start clocks on open tickets that have none (imported or demo tickets), counted from
+    when each was opened: resolution, and first response (and a phone ticket's callback)
+    when nobody has answered yet. Steps already past by `now` are marked taken without
+    telling anyone: history, not news. Returns how many tickets got clocks."""
+    now = now or timezone.now()
+    policies = _policies()
+    team_calendars, default = calendars_by_team()
+    started: set[int] = set()
+    tickets = _open_tickets().filter(sla_timers__isnull=True).select_related("customer")
+    timers: list[SlaTimer] = []
+    for ticket in tickets.iterator(chunk_size=BULK_BATCH):
+        choices = rules.choose_targets(policies, ticket_facts(ticket))
+        targets = [Target.RESOLUTION]
+        if ticket.first_response_at is None:
+            targets.append(Target.FIRST_RESPONSE)
+            if ticket.channel == Channel.PHONE:
+                targets.append(Target.CALLBACK)
+        calendar = team_calendars.get(ticket.team_id, default) if ticket.team_id else default
+        for target in targets:
+            if target in choices:
+                timer = _new_timer(ticket, target, choices[target], ticket.created_at, calendar)
+                _as_history(timer, now)
+                timers.append(timer)
+                started.add(ticket.pk)
+        if len(timers) >= BULK_BATCH:
+            SlaTimer.objects.bulk_create(timers)
+            timers = []
+    SlaTimer.objects.bulk_create(timers)
+    refresh_tickets_due(started)
+    return len(started)
+
+
 # --- recomputing many timers (policy and calendar changes) ------------------------------------
 
 

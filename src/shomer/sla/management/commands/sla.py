@@ -183,7 +183,10 @@ def _chunks(lines: Iterator[str | bytes], size: int) -> Iterator[list[str | byte
 
 
 class Command(BaseCommand):
-    help = "SLA business time. `sla due`: JSON Lines of {id, start, minutes, calendar} -> due."
+    help = (
+        "SLA business time. `sla due`: JSON Lines of {id, start, minutes, calendar} -> due; "
+        "`sla backfill`: clocks for open tickets that have none."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -195,10 +198,23 @@ class Command(BaseCommand):
                 "{id, due} (or {id, error}) for each line, in order, on stdout."
             ),
         )
+        actions.add_parser(
+            "backfill",
+            help="start SLA clocks on open tickets that have none (imports, demo data)",
+            description=(
+                "Starts clocks on open tickets without any, counted from when each was "
+                "opened; steps already past are marked taken without notifying anyone. "
+                'Prints {"tickets": N}.'
+            ),
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "due":
             self.due()
+        elif options["action"] == "backfill":
+            from shomer.sla.services import do_backfill_timers
+
+            self.stdout.write(json.dumps({"tickets": do_backfill_timers()}))
 
     def due(self) -> None:
         # Bytes in, so a line that is not UTF-8 is one bad line rather than a crash.
