@@ -20,6 +20,14 @@ def unquote(block: str) -> str:
     return "".join(json.loads(line) for line in block.strip().splitlines())
 
 
+def _without_fuzzy(line: str) -> str:
+    """"#, fuzzy, python-format" → "#, python-format"; other lines unchanged."""
+    if not line.startswith("#,"):
+        return line
+    flags = [flag.strip() for flag in line[2:].split(",") if flag.strip() != "fuzzy"]
+    return "#, " + ", ".join(flags)
+
+
 def quote(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
@@ -39,7 +47,7 @@ def fill(po: str, translations: dict[str, str | list[str]]) -> tuple[str, list[s
             return match.group(0)
         # A fuzzy guess from msgmerge is replaced, with its flag and previous-msgid lines.
         head = "".join(
-            line + "\n"
+            _without_fuzzy(line) + "\n"
             for line in match["head"].splitlines()
             if line != "#, fuzzy" and not line.startswith("#|")
         )
