@@ -58,6 +58,7 @@ from shomer.conversations.models import (
 from shomer.conversations.services import SEARCH_TEXT_LIMIT
 from shomer.core.models import AuditEvent
 from shomer.customers.models import Contact, Customer, CustomerKind
+from shomer.health.dirty import mark_dirty_many
 from shomer.language.normalize import fold
 from shomer.sla import services as sla
 from shomer.sla.models import SlaTimer
@@ -116,7 +117,11 @@ class _Batch:
         self.items: list[_Item] = []
         self.duplicates: dict[int, int] = {}  # index -> index of the first copy in the batch
         self.tickets: dict[int, Ticket] = {}  # existing tickets loaded, by pk
-        self.touched: list[Ticket] = []  # tickets created or appended to, in order
+        # Subject fallback candidates by contact; for tickets touched in the batch, the
+        # order of their last touch (the later wins a tie on updated_at).
+        self.by_contact: dict[int, dict[int, Ticket]] = {}
+        self.touch_order: dict[int, int] = {}
+        self.touches = 0
         self.new_tickets: list[Ticket] = []
         self.appended: dict[int, int] = {}  # existing ticket pk -> messages added
         self.old_statuses: dict[int, str] = {}
@@ -322,6 +327,8 @@ class _Batch:
     def _load_tickets(self, tickets: QuerySet[Ticket]) -> None:
         for ticket in tickets.select_related("customer", "contact"):
             self.tickets[ticket.pk] = ticket
+            if ticket.contact_id is not None:
+                self.by_contact.setdefault(ticket.contact_id, {})[id(ticket)] = ticket
         # Merged tickets lead to their targets (rarely more than one step).
         while pending := {
             t.merged_into_id
@@ -365,28 +372,18 @@ class _Batch:
             subject = fold(inbound.thread_subject)
             candidates = [
                 t
-                for t in self._candidates()
-                if t.contact_id == contact.pk
-                and t.status in OPEN_STATUSES
+                for t in self.by_contact.get(contact.pk, {}).values()
+                if t.status in OPEN_STATUSES
                 and t.updated_at >= cutoff
                 and t.search_text.startswith(subject)
             ]
             if candidates:
-                ticket = max(candidates, key=lambda t: (t.updated_at, self._order(t)))
+                ticket = max(
+                    candidates, key=lambda t: (t.updated_at, self.touch_order.get(id(t), 0))
+                )
         while ticket is not None and ticket.merged_into_id:
             ticket = self.tickets[ticket.merged_into_id]
         return ticket
-
-    def _candidates(self) -> list[Ticket]:
-        seen = {id(t) for t in self.touched}
-        return [*self.touched, *(t for t in self.tickets.values() if id(t) not in seen)]
-
-    def _order(self, ticket: Ticket) -> int:
-        # Among tickets updated at the same instant, the one touched last wins.
-        for position, touched in enumerate(reversed(self.touched)):
-            if touched is ticket:
-                return len(self.touched) - position
-        return 0
 
     def _place(self, item: _Item) -> None:
         """The ticket and message this inbound makes, in memory, as `ingest._store` would."""
@@ -458,7 +455,10 @@ class _Batch:
         ):
             ticket.status = Status.OPEN
         ticket.updated_at = now
-        self.touched = [t for t in self.touched if t is not ticket] + [ticket]
+        self.touches += 1
+        self.touch_order[id(ticket)] = self.touches
+        if ticket.contact_id is not None:
+            self.by_contact.setdefault(ticket.contact_id, {})[id(ticket)] = ticket
 
     def write(self) -> None:
         # The clocks are planned first so the tickets go in with their SLA due.
@@ -515,6 +515,8 @@ class _Batch:
                 sla.on_message(
                     ticket, direction=Direction.INBOUND, at=item.at, old_status=item.old_status
                 )
+        # Their customers' health: waits, sentiment, activity (as do_add_message marks).
+        mark_dirty_many(m.ticket.customer_id for m in self.messages)
         do_analyze_messages(
             [m for m in self.messages if m.direction != Direction.NOTE], escalate=True
         )
