@@ -7,7 +7,8 @@ message is then one dictionary look-up per feature and one numpy row-sum, so it 
 no scikit-learn at run time and loads in milliseconds.
 
 Models are cached as `language-<key>.npz` in a models directory, where the key hashes the
-corpus files and FEATURE_VERSION: a change to either trains a new model on next use.
+corpus files, FEATURE_VERSION and the training settings: a change to any of them trains a
+new model on next use.
 Staff corrections (a message flagged abusive by hand, or a false detection cleared) can be
 added to the training split as extra examples; such a model is cached as
 `language-<key>+c<hash of the extra examples>.npz`, and `load_or_train` prefers the newest
@@ -39,6 +40,7 @@ C_BINARY = 4.0
 MIN_FEATURE_COUNT = 2  # a feature seen once in training is noise more often than signal
 # Class weights of the binary models: "balanced" reweights the rarer class up to parity.
 CLASS_WEIGHTS: dict[str, str | dict[int, float] | None] = {
+    "sentiment": "balanced",
     "abuse": "balanced",
     "urgency": "balanced",
 }
@@ -158,8 +160,15 @@ def examples_hash(examples: Sequence[Example]) -> str:
     return digest.hexdigest()
 
 
+def training_tag() -> str:
+    """FEATURE_VERSION plus a short hash of the training settings, so that changing C, the
+    class weights or the feature threshold also trains a new model."""
+    settings = repr((C_SENTIMENT, C_BINARY, MIN_FEATURE_COUNT, sorted(CLASS_WEIGHTS.items())))
+    return f"{FEATURE_VERSION}.{hashlib.sha256(settings.encode()).hexdigest()[:4]}"
+
+
 def model_key(corpus_dir: Path = CORPUS_DIR, extra: Sequence[Example] = ()) -> str:
-    key = f"{FEATURE_VERSION}-{corpus_hash(corpus_dir)[:16]}"
+    key = f"{training_tag()}-{corpus_hash(corpus_dir)[:16]}"
     return f"{key}+c{examples_hash(extra)[:8]}" if extra else key
 
 
@@ -226,7 +235,9 @@ def _train(examples: Iterable[Example]) -> LinearModel:
     columns: list[np.ndarray] = []
     biases: list[float] = []
 
-    sentiment = LogisticRegression(C=C_SENTIMENT, max_iter=2000)
+    sentiment = LogisticRegression(
+        C=C_SENTIMENT, max_iter=2000, class_weight=CLASS_WEIGHTS["sentiment"]
+    )
     sentiment.fit(matrix, [SENTIMENTS.index(e.sentiment) for e in labels])
     for klass in range(3):
         position = list(sentiment.classes_).index(klass)
