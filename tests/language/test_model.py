@@ -2,7 +2,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from shomer.language.model import LinearModel, load_or_train, model_path
+import shomer.language.model as model_module
+from shomer.language.corpus import Example
+from shomer.language.model import (
+    LinearModel,
+    examples_hash,
+    load_or_train,
+    model_key,
+    model_path,
+    newest_corrected_path,
+)
 
 TINY = """@family tiny
 pos 0 0 | thanks, great service
@@ -64,3 +73,47 @@ def test_scores_are_probabilities(tmp_path: Path) -> None:
     assert -1.0 <= scores.sentiment <= 1.0
     assert 0.0 <= scores.abuse <= 1.0
     assert scores.label == "negative"
+
+
+def correction(text: str, abuse: int) -> Example:
+    return Example(text, "en", "negative", abuse, 0, "staff_corrections", False)
+
+
+def test_staff_corrections_train_a_model_of_their_own_which_is_preferred(tmp_path: Path) -> None:
+    corpus = write_corpus(tmp_path / "corpus")
+    models = tmp_path / "models"
+    plain = load_or_train(models, corpus)
+    extra = [correction("you absolute turnip", 1), correction("the turnip soup was cold", 0)]
+
+    corrected = load_or_train(models, corpus, extra)
+
+    path = model_path(models, corpus, extra)
+    assert path.name == f"language-{model_key(corpus)}+c{examples_hash(extra)[:8]}.npz"
+    assert corrected.version == path.stem.removeprefix("language-")
+    assert plain.version == model_key(corpus)
+    assert "w:turnip" in corrected.index and "w:turnip" not in plain.index
+    assert newest_corrected_path(models, corpus) == path
+    assert load_or_train(models, corpus).version == corrected.version
+    assert load_or_train(models, corpus, ()).version == plain.version
+
+
+def test_the_corrections_hash_ignores_order_but_not_labels() -> None:
+    a, b = correction("you turnip", 1), correction("nice turnip", 0)
+    assert examples_hash([a, b]) == examples_hash([b, a])
+    assert examples_hash([a]) != examples_hash([correction("you turnip", 0)])
+
+
+def test_a_damaged_corrections_model_falls_back_to_the_corpus_model(tmp_path: Path) -> None:
+    corpus = write_corpus(tmp_path / "corpus")
+    models = tmp_path / "models"
+    plain = load_or_train(models, corpus)
+    models.joinpath(f"language-{model_key(corpus)}+cdeadbeef.npz").write_bytes(b"junk")
+
+    assert load_or_train(models, corpus).version == plain.version
+
+
+def test_changed_training_settings_change_the_key(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    before = model_key()
+    monkeypatch.setitem(model_module.CLASS_WEIGHTS, "abuse", None)
+    assert model_key() != before
+    assert model_key().split("-")[1] == before.split("-")[1]  # same corpus hash
