@@ -86,7 +86,7 @@ def history_figure(customer: Customer, today: dt.date) -> dict[str, Any] | None:
         .order_by("on")
         .values_list("on", "health", "churn_risk", "fit")
     )
-    if not rows:
+    if len(rows) < 2:  # one day is a point, not a history
         return None
     days = [day.isoformat() for day, *_rest in rows]
     return {
@@ -116,7 +116,9 @@ def history_figure(customer: Customer, today: dt.date) -> dict[str, Any] | None:
                 "line": {"color": "#1f5fbf", "dash": "dash"},
             },
         ],
-        "layout": _layout(yaxis={"range": [0, 100]}, height=280),
+        "layout": _layout(
+            xaxis={"type": "date", "tickformat": "%d/%m/%y"}, yaxis={"range": [0, 100]}, height=280
+        ),
     }
 
 

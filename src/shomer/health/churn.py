@@ -39,14 +39,16 @@ CALIBRATION_SHARE: Final = 0.25
 MIN_ROWS: Final = 60
 MIN_POSITIVES: Final = 10
 MIN_TEST_POSITIVES: Final = 3
-# A model that cannot beat this AUC on the test set, or whose Brier score is no better than
-# always predicting the test set's base rate, is not used.
+# A model that cannot beat this AUC on the test set, or whose Brier score there is no better
+# than always predicting the training set's leaving rate, is not used.
 MIN_AUC: Final = 0.6
 RELIABILITY_BINS: Final = 10
 # Calibration needs this many rows of each class, and keeps its slope within these bounds.
 MIN_CALIBRATION_CASES: Final = 5
-PLATT_SLOPE: Final = (0.2, 5.0)
-REGULARISATION_C: Final = 1.0
+PLATT_SLOPE: Final = (0.25, 2.0)
+# Standardised features are clipped to this many spreads from the training mean.
+Z_LIMIT: Final = 3.0
+REGULARISATION_C: Final = 0.1
 
 
 def feature_vector(
@@ -123,7 +125,9 @@ class Model:
 
     def _z(self, features: FloatArray) -> FloatArray:
         z = (np.asarray(features, dtype=np.float64) - np.array(self.mean)) / np.array(self.scale)
-        return np.asarray(z, dtype=np.float64)
+        # Beyond Z_LIMIT spreads a feature is outside what the model learned from: it counts
+        # as at the edge, never extrapolated into certainty.
+        return np.asarray(np.clip(z, -Z_LIMIT, Z_LIMIT), dtype=np.float64)
 
     def log_odds(self, features: FloatArray) -> FloatArray:
         raw = self._z(features) @ np.array(self.coef) + self.intercept
@@ -224,7 +228,7 @@ def _fit_logistic(
     mean = features.mean(axis=0)
     scale = features.std(axis=0)
     scale = np.where(scale > 1e-9, scale, 1.0)
-    z = (features - mean) / scale
+    z = np.clip((features - mean) / scale, -Z_LIMIT, Z_LIMIT)
     regression = LogisticRegression(C=REGULARISATION_C, max_iter=1000)
     regression.fit(z, labels)
     return mean, scale, regression.coef_[0].astype(np.float64), float(regression.intercept_[0])
@@ -281,7 +285,8 @@ def fit_model(
     if labels[fitting].min() == labels[fitting].max():
         fitting = np.ones(len(labels), dtype=bool)
     mean, scale, coef, intercept = _fit_logistic(features[fitting], labels[fitting])
-    raw = ((features[calibrating] - mean) / scale) @ coef + intercept
+    z = np.clip((features[calibrating] - mean) / scale, -Z_LIMIT, Z_LIMIT)
+    raw = z @ coef + intercept
     a, b = _platt(raw, labels[calibrating])
     return Model(tuple(mean), tuple(scale), tuple(coef), intercept, a, b)
 
@@ -360,9 +365,11 @@ def train(dataset: Dataset) -> Trained | TooLittle:
         test_positives,
         int(dataset.cutoffs[test_rows].min()),
     )
-    base_brier = evaluation.base_rate * (1.0 - evaluation.base_rate)
+    # The no-skill forecast: always the leaving rate seen in training (what one knows then).
+    train_rate = train_positives / train_rows.size
+    base_brier = float(np.mean((train_rate - labels[test_rows]) ** 2))
     if not (auc >= MIN_AUC and brier < base_brier):
-        # No better than chance at ranking, or than always saying the base rate.
+        # No better than chance at ranking, or than always saying the historical rate.
         return TooLittle(
             "model_too_weak",
             {

@@ -147,8 +147,8 @@ def cost_ratio(revenue: float | None, cost: float | None) -> float | None:
 def _parts(signals: FitSignals) -> dict[str, float | None]:
     analysed = signals.messages or 0
     parts: dict[str, float | None] = {}
-    if signals.incidents is None and signals.abusive_messages is None:
-        parts[RESPECT] = None
+    if not analysed and not signals.incidents:
+        parts[RESPECT] = None  # nothing read, nothing logged: no evidence either way
     else:
         respect = 1.0 - _hostile_events(signals) / HOSTILE_EVENTS_ZERO
         knows_better = _share(signals.knows_better_messages, analysed) or 0.0
@@ -165,7 +165,7 @@ def _parts(signals: FitSignals) -> dict[str, float | None]:
         parts[URGENCY] = clamp(1.0 - (urgent - URGENT_FREE) / (URGENT_ZERO - URGENT_FREE))
     else:
         parts[HOURS] = parts[URGENCY] = None
-    if signals.out_of_scope_messages is None:
+    if signals.out_of_scope_messages is None or not analysed:
         parts[SCOPE] = None
     else:
         parts[SCOPE] = clamp(1.0 - signals.out_of_scope_messages / OUT_OF_SCOPE_ZERO)
@@ -203,7 +203,7 @@ def _evidence(signals: FitSignals, ratio: float | None) -> list[Evidence]:
         )
     if signals.knows_better_messages:
         found.append(Evidence("knows_better", {"count": signals.knows_better_messages}))
-    if signals.requests and signals.after_hours_requests:
+    if signals.requests and signals.after_hours_requests / signals.requests > AFTER_HOURS_FREE:
         found.append(
             Evidence(
                 "after_hours",

@@ -26,6 +26,7 @@ from django.utils import timezone
 from shomer.core import audit
 from shomer.customers.models import Customer, CustomerStatus, Tier
 from shomer.health import churn as churn_engine
+from shomer.health.alive import fit_bgnbd_limit
 from shomer.health.btyd import (
     BGNBDParams,
     FitError,
@@ -164,23 +165,38 @@ def _stored_params(key: str) -> BGNBDParams | None:
     return BGNBDParams(**state.data["params"])
 
 
-def _fit_and_store(key: str, summary: Summary, now: dt.datetime) -> BGNBDParams | None:
+def _fit(summary: Summary) -> tuple[BGNBDParams, dict[str, Any]] | None:
+    """BG/NBD by maximum likelihood; where its maximum lies at the limit of no rate
+    heterogeneity (everyone on the same monthly retainer), that limit's own fit
+    (shomer.health.alive). None with too few customers or repeat buyers to learn from."""
     repeaters = int((summary.frequency > 0).sum())
     if len(summary) < MIN_FIT_CUSTOMERS or repeaters < MIN_FIT_REPEATERS:
         return None
     try:
         fit = fit_bgnbd(summary)
+        return fit.params, {"log_likelihood": fit.log_likelihood, "limit": False}
+    except FitError:
+        pass
+    try:
+        limit = fit_bgnbd_limit(summary)
     except FitError:
         return None
-    params = fit.params
+    return limit.params, {"log_likelihood": limit.log_likelihood, "limit": True, "rate": limit.rate}
+
+
+def _fit_and_store(key: str, summary: Summary, now: dt.datetime) -> BGNBDParams | None:
+    found = _fit(summary)
+    if found is None:
+        return None
+    params, info = found
     ModelState.objects.update_or_create(
         key=key,
         defaults={
             "data": {
                 "params": {"r": params.r, "alpha": params.alpha, "a": params.a, "b": params.b},
-                "log_likelihood": fit.log_likelihood,
-                "customers": fit.customers,
+                "customers": len(summary),
                 "unit": "weeks",
+                **info,
             },
             "fitted_at": now,
         },
@@ -245,12 +261,8 @@ def p_alive_from(
 
 
 def _fit_only(summary: Summary) -> BGNBDParams | None:
-    if len(summary) < MIN_FIT_CUSTOMERS or int((summary.frequency > 0).sum()) < MIN_FIT_REPEATERS:
-        return None
-    try:
-        return fit_bgnbd(summary).params
-    except FitError:
-        return None
+    found = _fit(summary)
+    return found[0] if found else None
 
 
 def alive_for(
