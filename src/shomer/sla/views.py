@@ -92,7 +92,7 @@ def _csv(rows: list[report.Row], data: dict[str, object]) -> HttpResponse:
     response.write("\ufeff")  # so that spreadsheets read the Hebrew as UTF-8
     report.write_csv(
         rows,
-        response,  # type: ignore[arg-type]
+        response,
         by_label=str(dict(ReportForm.BY)[str(data["by"])]),
         target_label=str(report.TARGET_LABELS.get(str(data["target"]), _("All targets"))),
     )
