@@ -86,6 +86,7 @@ _HE_SELF = re.compile(
     r"(?<!\w)(?:אני|הייתי|הרגשתי|מרגיש|מרגישה)\s+(?:(?:ממש|קצת|כזה|כזאת|סתמ|פשוט|כמו|באמת|מרגיש|מרגישה)\s+){0,3}"
     r"(?P<word>\w+)|(?<!\w)(?:איזה|איזו)\s+(?P<what>\w+)\s+(?:אני|הייתי)(?!\w)"
 )
+_HE_SELF_CUES = ("אני", "הייתי", "הרגשתי", "מרגיש")
 _HE_YA = re.compile(r"(?<!\w)יא\s+(?P<word>\w+)")
 _HE_YOU_LABEL = re.compile(
     r"(?<!\w)(?:אתה|את|אתמ|אתנ)\s+(?:(?:סתמ|פשוט|כזה|כזאת|כאלה|ממש|באמת|הכי|עוד יותר|בטח|בסכ הכל)"
@@ -131,7 +132,12 @@ def _is_label(word: str) -> bool:
 def _self_insults(form: str) -> int:
     """Insult words the writer applies to themselves."""
     count = 0
-    for pattern in (_EN_SELF, _HE_SELF):
+    # Cheap substring checks first: the patterns only run on text that could match them.
+    has_english = "i" in form and (" i" in form or form.startswith("i"))
+    has_hebrew = any(cue in form for cue in _HE_SELF_CUES)
+    for pattern, present in ((_EN_SELF, has_english), (_HE_SELF, has_hebrew)):
+        if not present:
+            continue
         for match in pattern.finditer(form):
             word = next(group for group in match.groups() if group)
             count += bool(_flags(word) & (_INSULT | _PROFANITY))
@@ -140,6 +146,21 @@ def _self_insults(form: str) -> int:
 
 def _insult_patterns(form: str) -> tuple[int, int]:
     """(you-are-a-X and what-a-X-you-are cues, vocative cues) in the writer's own words."""
+    labels = vocatives = 0
+    if "you" in form:
+        labels, vocatives = _english_patterns(form)
+    if "את" in form or "איז" in form:
+        labels += sum(_is_label(m.group("word")) for m in _HE_WHAT_A.finditer(form))
+        labels += sum(
+            _is_label(m.group("word")) and m.group("word") not in lexicons.HEBREW_VERBS_AFTER_YOU
+            for m in _HE_YOU_LABEL.finditer(form)
+        )
+    if "יא" in form:
+        vocatives += sum(_is_label(m.group("word")) for m in _HE_YA.finditer(form))
+    return labels, vocatives
+
+
+def _english_patterns(form: str) -> tuple[int, int]:
     labels = 0
     for match in _EN_YOU_LABEL.finditer(form):
         word = match.group("word")
@@ -148,12 +169,7 @@ def _insult_patterns(form: str) -> tuple[int, int]:
         if _is_label(word) and not (bare and word.endswith(("ing", "ed"))):
             labels += 1
     labels += sum(_is_label(m.group("word")) for m in _EN_WHAT_A.finditer(form))
-    labels += sum(_is_label(m.group("word")) for m in _HE_WHAT_A.finditer(form))
-    labels += sum(
-        _is_label(m.group("word")) and m.group("word") not in lexicons.HEBREW_VERBS_AFTER_YOU
-        for m in _HE_YOU_LABEL.finditer(form)
-    )
-    vocatives = sum(_is_label(m.group("word")) for m in _HE_YA.finditer(form))
+    vocatives = 0
     for match in _EN_VOCATIVE.finditer(form):
         parts = match.group("words").split()
         if all(_is_label(part) and not part.endswith("ed") for part in parts):
