@@ -161,3 +161,23 @@ def test_lmtp_answers_once_per_recipient(transactional_db):
     assert record.source == (
         f"lmtp:127.0.0.1 from <{SENDER}> to {SUPPORT}, billing@clinic-help.example"
     )
+
+
+def test_serve_receives_until_it_is_stopped(transactional_db):
+    import threading
+
+    from shomer.channels.receiver import serve
+    from tests.servers import wait_for_port
+
+    port, stop = free_port(), threading.Event()
+    server = threading.Thread(target=serve, args=("127.0.0.1", port), kwargs={"stop": stop})
+    server.start()
+    try:
+        wait_for_port(port)
+        with smtplib.SMTP("127.0.0.1", port, timeout=30) as client:
+            assert client.sendmail(SENDER, [SUPPORT], hebrew_mail()) == {}
+    finally:
+        stop.set()
+        server.join(timeout=30)
+    assert not server.is_alive()
+    assert Ticket.objects.count() == 1
