@@ -255,6 +255,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(SHOMER_HOME / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "retry-webhooks": {"task": "shomer.webhooks.tasks.deliver_due", "schedule": 30.0},
     "sla-scan": {"task": "shomer.sla.tasks.scan_timers", "schedule": 60.0},
+    "commitments-scan": {"task": "shomer.commitments.tasks.scan_commitments", "schedule": 60.0},
     "poll-mailboxes": {"task": "shomer.channels.tasks.poll_mailboxes", "schedule": 60.0},
     # Customer health: the customers marked by events every five minutes; everyone nightly.
     "health-dirty": {"task": "shomer.health.tasks.recompute_dirty", "schedule": 300.0},

@@ -38,6 +38,7 @@ urlpatterns = [
     path("", include("shomer.protection.urls")),
     path("", include("shomer.channels.web.urls")),
     path("", include("shomer.channels.phone.urls")),
+    path("", include("shomer.commitments.urls")),
     path("portal/", include("shomer.portal.urls")),
     path("api/", include("shomer.api.urls")),
     path("admin/", admin.site.urls),

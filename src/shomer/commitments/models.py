@@ -1,10 +1,17 @@
-"""Commitments: every promise made to a customer, from open to kept, broken or cancelled."""
+"""Commitments: every promise made to a customer, from open to kept, broken or cancelled.
+
+`Commitment` is the ledger (other apps read it: customer health counts kept and broken per
+customer from `customer`, `state`, `kept_at` and `broken_at`). `DetectedPromise` is a
+promise found in an agent's reply and offered for one-click tracking. `CommitmentSettings`
+is the business's one row of settings. docs/commitments.md explains the lifecycle.
+"""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -108,6 +115,19 @@ class Commitment(models.Model):
     kept_at = models.DateTimeField(_("kept at"), null=True, blank=True)
     broken_at = models.DateTimeField(_("broken at"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    # The time asked for when it fell outside working hours (the due moved to the next
+    # opening); shown beside the due so the move is never silent.
+    requested_due_at = models.DateTimeField(_("requested due time"), null=True, blank=True)
+    # The first due time, when the customer was since told of a later one ("this will be late").
+    original_due_at = models.DateTimeField(_("first due time"), null=True, blank=True)
+    late_notice_at = models.DateTimeField(_("customer told of a delay at"), null=True, blank=True)
+    # The clock: when to remind the owner, when it was done, and the next instant the scan
+    # has something to do (the reminder, then the due; null once the promise has ended).
+    remind_at = models.DateTimeField(_("remind at"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("reminded at"), null=True, blank=True)
+    next_action_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Stamped by the scan's conditional UPDATE, so it notifies exactly the rows it claimed.
+    claim = models.UUIDField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("commitment")
@@ -119,6 +139,12 @@ class Commitment(models.Model):
             models.Index(fields=["customer", "state"], name="commitment_customer"),
             models.Index(fields=["ticket", "state"], name="commitment_ticket"),
             models.Index(fields=["phone"], condition=Q(state="open"), name="commitment_open_phone"),
+            models.Index(
+                fields=["next_action_at"],
+                condition=Q(state="open", next_action_at__isnull=False),
+                name="commitment_next_action",
+            ),
+            models.Index(fields=["claim"], name="commitment_claim"),
         ]
         constraints = [
             # The ledger stays consistent whatever path writes it: each end has its time.
@@ -152,3 +178,103 @@ class Commitment(models.Model):
     @property
     def is_overdue(self) -> bool:
         return self.is_open and self.due_at < timezone.now()
+
+    @property
+    def is_kept_on_time(self) -> bool:
+        return self.state == CommitmentState.KEPT and self.kept_at is not None and (
+            self.kept_at <= self.due_at
+        )
+
+    @property
+    def due_was_moved(self) -> bool:
+        return self.requested_due_at is not None and self.requested_due_at != self.due_at
+
+    def get_absolute_url(self) -> str:
+        return reverse("commitment", args=[self.pk])
+
+
+class OfferState(models.TextChoices):
+    OFFERED = "offered", _("Offered")
+    TRACKED = "tracked", _("Tracked")
+    DISMISSED = "dismissed", _("Dismissed")
+
+
+class DetectedPromise(models.Model):
+    """A promise found in an agent's reply (`shomer.language.promises`), offered on the
+    ticket page until the agent tracks it (one click makes a commitment) or dismisses it.
+
+    `due_at` is what the text said, resolved on the ticket team's calendar zone at the time
+    of the reply; null when the sentence names no time. `kind` is a guess the agent may fix.
+    """
+
+    message = models.ForeignKey(
+        Message, verbose_name=_("message"), on_delete=models.CASCADE, related_name="+"
+    )
+    ticket = models.ForeignKey(
+        Ticket,
+        verbose_name=_("ticket"),
+        on_delete=models.CASCADE,
+        related_name="detected_promises",
+    )
+    position = models.PositiveSmallIntegerField(_("position in the message"))
+    text = models.TextField(_("promise"))
+    kind = models.CharField(_("kind"), max_length=16, choices=CommitmentKind.choices)
+    due_at = models.DateTimeField(_("due at"), null=True, blank=True)
+    state = models.CharField(
+        _("state"), max_length=16, choices=OfferState.choices, default=OfferState.OFFERED
+    )
+    commitment = models.ForeignKey(
+        Commitment,
+        verbose_name=_("commitment"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("detected promise")
+        verbose_name_plural = _("detected promises")
+        ordering = ["message_id", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["message", "position"], name="detected_promise_once")
+        ]
+        indexes = [
+            models.Index(
+                fields=["ticket"], condition=Q(state="offered"), name="detected_promise_offered"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.text[:40]} #{self.pk}"
+
+
+class CommitmentSettings(models.Model):
+    """The business's settings for promises (one row, edited by managers on
+    /commitments/settings/)."""
+
+    auto_track_detected = models.BooleanField(
+        _("track detected promises automatically"),
+        default=False,
+        help_text=_(
+            "On: every promise with a due time found in an agent's reply becomes a commitment "
+            "when the reply is sent. Off: it is offered on the ticket for one-click tracking."
+        ),
+    )
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("promise settings")
+        verbose_name_plural = _("promise settings")
+
+    def __str__(self) -> str:
+        return str(_("Promise settings"))

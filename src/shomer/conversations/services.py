@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from shomer.analysis import services as analysis
 from shomer.channels.outbound import do_send_reply
+from shomer.commitments import services as commitments
 from shomer.conversations.events import message_data, ticket_data
 from shomer.conversations.models import (
     PRIORITY_RANK,
@@ -219,14 +220,25 @@ def do_add_message(
     return message
 
 
-def do_reply(ticket: Ticket, *, body_text: str, author: User, status: str | None = None) -> Message:
+def do_reply(
+    ticket: Ticket,
+    *,
+    body_text: str,
+    author: User,
+    status: str | None = None,
+    track_promises: bool = True,
+) -> Message:
     """An agent's reply to the customer; optionally set the status in the same step.
-    A customer with an e-mail address gets it by e-mail, sent after commit."""
+    A customer with an e-mail address gets it by e-mail, sent after commit. It keeps the
+    ticket's open follow-up promises and offers the promises it makes for tracking, unless
+    `track_promises` is False (a reply that is itself about a promise: a late notice)."""
     with transaction.atomic():
         message = do_add_message(
             ticket, direction=Direction.OUTBOUND, body_text=body_text, author=author
         )
         do_send_reply(message)
+        if track_promises:
+            commitments.on_reply(message)
         if status and status != ticket.status:
             do_update_ticket(ticket, acting_user=author, status=status)
     return message
@@ -286,6 +298,7 @@ def do_update_ticket(ticket: Ticket, *, acting_user: User | None, **changes: Any
         fields.append("search_text")
     _save(ticket, fields)
     sla.on_ticket_changed(ticket, changed)
+    commitments.on_ticket_changed(ticket, changed, acting_user=acting_user)
     mark_dirty(ticket.customer_id)
     for field, (old, new) in changed.items():
         audit.record(f"ticket.{field}", ticket, actor=acting_user, old=old, new=new)
@@ -333,6 +346,7 @@ def do_merge(source: Ticket, target: Ticket, *, acting_user: User | None) -> Tic
     source.message_count = 0
     _save(source, ["merged_into", "status", "message_count"])
     sla.on_merged(source)
+    commitments.on_merged(source, target)
     audit.record("ticket.merged", source, actor=acting_user, into=target.pk, messages=moved)
     audit.record("ticket.merged_from", target, actor=acting_user, source=source.pk)
     _emit_ticket("ticket.updated", source)

@@ -12,6 +12,9 @@ EVENTS = [
     ("ticket.created", _("Ticket created")),
     ("ticket.updated", _("Ticket updated")),
     ("message.created", _("Message created")),
+    ("commitment.created", _("Promise made")),
+    ("commitment.kept", _("Promise kept")),
+    ("commitment.broken", _("Promise broken")),
 ]
 
 
