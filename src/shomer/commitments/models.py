@@ -171,6 +171,9 @@ class Commitment(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} #{self.pk}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("commitment", args=[self.pk])
+
     @property
     def is_open(self) -> bool:
         return self.state == CommitmentState.OPEN
@@ -181,16 +184,15 @@ class Commitment(models.Model):
 
     @property
     def is_kept_on_time(self) -> bool:
-        return self.state == CommitmentState.KEPT and self.kept_at is not None and (
-            self.kept_at <= self.due_at
+        return (
+            self.state == CommitmentState.KEPT
+            and self.kept_at is not None
+            and (self.kept_at <= self.due_at)
         )
 
     @property
     def due_was_moved(self) -> bool:
         return self.requested_due_at is not None and self.requested_due_at != self.due_at
-
-    def get_absolute_url(self) -> str:
-        return reverse("commitment", args=[self.pk])
 
 
 class OfferState(models.TextChoices):

@@ -176,10 +176,10 @@ def place_due(requested: dt.datetime, now: dt.datetime, calendar: Calendar) -> D
 
 # --- reminders --------------------------------------------------------------------------------
 
-# The owner is reminded when REMIND_SHARE of the business time from the promise to its due
+# The owner is reminded when REMIND_PERCENT of the business time from the promise to its due
 # has passed, or REMIND_LEAD_MINUTES business minutes before the due, whichever comes later:
 # a two-hour callback reminds 24 minutes before, a promise for next week an hour before.
-REMIND_SHARE: Final = 0.8
+REMIND_PERCENT: Final = 80
 REMIND_LEAD_MINUTES: Final = 60
 
 
@@ -193,7 +193,7 @@ def reminder_at(
     """When to remind the owner of a promise made at `start` and due at `due`.
 
     A callback with a window that opens after `start` reminds when the window opens (the
-    customer asked to be called then, not before). Otherwise see REMIND_SHARE. With no
+    customer asked to be called then, not before). Otherwise see REMIND_PERCENT. With no
     business time left before the due, the reminder is at `start` (at once).
     """
     if window_start is not None and _utc(window_start) > _utc(start):
@@ -201,8 +201,13 @@ def reminder_at(
     span = business_seconds_between(start, due, calendar)
     if span <= 0:
         return start
-    lead = min(REMIND_LEAD_MINUTES * 60, int(span * (1 - REMIND_SHARE)))
-    return add_business_seconds(start, span - lead, calendar)
+    lead = min(REMIND_LEAD_MINUTES * 60, span * (100 - REMIND_PERCENT) // 100)
+    moment = add_business_seconds(start, span - lead, calendar)
+    # At a closing time (Friday 13:00 before a Sunday due) the same business time is left at
+    # the next opening, when someone is there to read the reminder.
+    if not is_open(moment, calendar):
+        moment = min(next_opening(moment, calendar), due)
+    return moment
 
 
 # --- the kind of a detected promise -----------------------------------------------------------
@@ -264,7 +269,8 @@ def day_bounds(now: dt.datetime, timezone: str) -> DayBounds:
 
 
 def bucket(due: dt.datetime, bounds: DayBounds) -> str:
-    """"overdue", "today", "week" or "later" for an open promise due at `due`."""
+    """Which part of "my promises" an open promise due at `due` goes in: "overdue",
+    "today", "week" or "later"."""
     if _utc(due) < _utc(bounds.now):
         return "overdue"
     if _utc(due) < _utc(bounds.tomorrow):

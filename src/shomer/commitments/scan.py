@@ -162,8 +162,13 @@ def _remind(commitment: Commitment, context: _Context) -> int:
         with translation.override(user.language):
             values = _values(commitment)
             title = _("Promise due %(due)s: %(promise)s") % values
-            body = _("%(kind)s for %(customer)s (ticket #%(number)s). Keep it, or tell the "
-                     "customer in time that it will be late.") % values
+            body = (
+                _(
+                    "%(kind)s for %(customer)s (ticket #%(number)s). Keep it, or tell the "
+                    "customer in time that it will be late."
+                )
+                % values
+            )
         do_notify(user, kind="commitment.reminder", title=title, body=body, url=_url(commitment))
     audit.record(
         "commitment.reminded",
@@ -181,9 +186,17 @@ def _break(commitment: Commitment, context: _Context) -> int:
     for user in recipients:
         with translation.override(user.language):
             values = _values(commitment)
-            title = _("Promise broken: %(owner)s promised %(customer)s “%(promise)s” by %(due)s") % values
-            body = _("%(kind)s on ticket #%(number)s was not kept in time. The customer is "
-                     "still waiting: please take it over or help.") % values
+            title = (
+                _("Promise broken: %(owner)s promised %(customer)s “%(promise)s” by %(due)s")
+                % values
+            )
+            body = (
+                _(
+                    "%(kind)s on ticket #%(number)s was not kept in time. The customer is "
+                    "still waiting: please take it over or help."
+                )
+                % values
+            )
         do_notify(user, kind="commitment.broken", title=title, body=body, url=_url(commitment))
     audit.record(
         "commitment.broken",
@@ -197,4 +210,6 @@ def _break(commitment: Commitment, context: _Context) -> int:
 
 
 def _url(commitment: Commitment) -> str:
-    return commitment.ticket.get_absolute_url() if commitment.ticket else commitment.get_absolute_url()
+    return (
+        commitment.ticket.get_absolute_url() if commitment.ticket else commitment.get_absolute_url()
+    )

@@ -228,7 +228,8 @@ def check_ticket_takes_promises(ticket: Ticket) -> None:
 
 
 def moved_note(commitment: Commitment | rules.DuePlacement) -> str:
-    """"Asked for Sat 10:00, outside working hours: due at the next opening, Sun 09:00"."""
+    """The note shown beside a moved due: "Asked for Sat 10:00, outside working hours: due
+    at the next opening, Sun 09:00." (empty when the due was not moved)."""
     if isinstance(commitment, rules.DuePlacement):
         requested, due = commitment.requested, commitment.due
     else:
@@ -550,7 +551,22 @@ def do_change_owner(
         return commitment
     commitment.owner = owner
     commitment.save(update_fields=["owner"])
-    audit.record("commitment.owner", commitment, actor=acting_user, old=old, new=commitment.owner_id)
+    audit.record(
+        "commitment.owner", commitment, actor=acting_user, old=old, new=commitment.owner_id
+    )
+    return commitment
+
+
+@transaction.atomic
+def do_reword(commitment: Commitment, text: str, *, acting_user: User | None) -> Commitment:
+    """Fix the wording of a promise (what was promised, not when: the due moves only with
+    the customer told, `do_send_late_notice`)."""
+    old, new = commitment.text, text.strip()[:MAX_TEXT]
+    if old == new:
+        return commitment
+    commitment.text = new
+    commitment.save(update_fields=["text"])
+    audit.record("commitment.text", commitment, actor=acting_user, old=old, new=new)
     return commitment
 
 
@@ -577,8 +593,12 @@ def check_new_due(
     placement = check_due(requested, ticket=commitment.ticket, now=now)
     if placement.due <= commitment.due_at:
         raise ValidationError(
-            {"due_at": [_("The new time must be later than the promised one, %(due)s.")
-                        % {"due": when(commitment.due_at)}]}
+            {
+                "due_at": [
+                    _("The new time must be later than the promised one, %(due)s.")
+                    % {"due": when(commitment.due_at)}
+                ]
+            }
         )
     return placement
 
@@ -592,9 +612,7 @@ def late_notice_language(commitment: Commitment) -> str:
     return "he"
 
 
-def late_notice_text(
-    commitment: Commitment, new_due: dt.datetime, *, author: User | None
-) -> str:
+def late_notice_text(commitment: Commitment, new_due: dt.datetime, *, author: User | None) -> str:
     """The "this will be late" message offered to the agent, in the customer's language,
     with the promised and the new time (the agent may edit it before sending)."""
     language = late_notice_language(commitment)
@@ -609,16 +627,24 @@ def late_notice_text(
         }
         greeting = _("Hello %(name)s,") % values if values["name"] else _("Hello,")
         if values["promise"]:
-            body = _(
-                "We promised you: “%(promise)s”, by %(due)s. We are sorry, it will take a "
-                "little longer than we thought: you will have it by %(new_due)s."
-            ) % values
+            body = (
+                _(
+                    "We promised you: “%(promise)s”, by %(due)s. We are sorry, it will take a "
+                    "little longer than we thought: you will have it by %(new_due)s."
+                )
+                % values
+            )
         else:
-            body = _(
-                "We promised you an answer by %(due)s. We are sorry, it will take a little "
-                "longer than we thought: you will have it by %(new_due)s."
-            ) % values
-        closing = _("Thank you for your patience,") + ("\n" + values["agent"] if values["agent"] else "")
+            body = (
+                _(
+                    "We promised you an answer by %(due)s. We are sorry, it will take a little "
+                    "longer than we thought: you will have it by %(new_due)s."
+                )
+                % values
+            )
+        closing = _("Thank you for your patience,") + (
+            "\n" + values["agent"] if values["agent"] else ""
+        )
     return f"{greeting}\n\n{body}\n\n{closing}"
 
 
@@ -840,9 +866,7 @@ class MyPromises:
     kept: list[Commitment]
 
 
-def my_promises(
-    user: User, *, team: bool = False, now: dt.datetime | None = None
-) -> MyPromises:
+def my_promises(user: User, *, team: bool = False, now: dt.datetime | None = None) -> MyPromises:
     """`user`'s promises by when they are due (with `team`, those of the teams they lead,
     and their tickets' promises nobody owns)."""
     now = now or timezone.now()

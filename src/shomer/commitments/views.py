@@ -8,6 +8,7 @@ gets 422).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from typing import Any
 
@@ -45,7 +46,9 @@ def _card(request: HttpRequest, ticket: Ticket, status: int = 200, **extra: Any)
     return render(request, "commitments/_ticket_card.html", context, status=status)
 
 
-def _done(request: HttpRequest, commitment: Commitment | None, ticket: Ticket | None) -> HttpResponse:
+def _done(
+    request: HttpRequest, commitment: Commitment | None, ticket: Ticket | None
+) -> HttpResponse:
     if request.htmx and ticket is not None:
         return _card(request, ticket)
     if commitment is not None:
@@ -54,7 +57,9 @@ def _done(request: HttpRequest, commitment: Commitment | None, ticket: Ticket | 
     return redirect(ticket)
 
 
-def _conflict(request: HttpRequest, state: str, ticket: Ticket | None, commitment: Commitment | None) -> HttpResponse:
+def _conflict(
+    request: HttpRequest, state: str, ticket: Ticket | None, commitment: Commitment | None
+) -> HttpResponse:
     text = _("This promise has already ended (%(state)s): nothing was changed.") % {
         "state": CommitmentState(state).label if state in CommitmentState.values else state
     }
@@ -157,10 +162,9 @@ def track_offer(request: HttpRequest, offer_id: int) -> HttpResponse:
 @login_required
 def dismiss_offer(request: HttpRequest, offer_id: int) -> HttpResponse:
     offer = services.access_offer(request.user, offer_id)
-    try:
+    # Already tracked or dismissed by another click: the card shows which.
+    with contextlib.suppress(services.CommitmentConflict):
         services.do_dismiss_offer(offer, acting_user=request.user)
-    except services.CommitmentConflict:
-        pass  # already tracked or dismissed: the card shows which
     return _done(request, None, offer.ticket)
 
 
@@ -183,7 +187,12 @@ def cancel(request: HttpRequest, commitment_id: int) -> HttpResponse:
     form = CancelForm(request.POST)
     if not form.is_valid():
         if request.htmx and commitment.ticket is not None:
-            return _card(request, commitment.ticket, status=422, error=_("Say why, so the ledger stays honest."))
+            return _card(
+                request,
+                commitment.ticket,
+                status=422,
+                error=_("Say why, so the ledger stays honest."),
+            )
         messages.error(request, _("Say why, so the ledger stays honest."))
         return redirect(commitment)
     try:
@@ -209,13 +218,18 @@ def late_notice(request: HttpRequest, commitment_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid() and form.placement is not None:
         try:
             services.do_send_late_notice(
-                commitment, placement=form.placement, body=form.cleaned_data["body"], author=request.user
+                commitment,
+                placement=form.placement,
+                body=form.cleaned_data["body"],
+                author=request.user,
             )
         except services.CommitmentConflict as conflict:
             return _conflict(request, conflict.state, None, commitment)
-        messages.success(request, _("The customer was told; the promise is now due %(due)s.") % {
-            "due": services.when(commitment.due_at)
-        })
+        messages.success(
+            request,
+            _("The customer was told; the promise is now due %(due)s.")
+            % {"due": services.when(commitment.due_at)},
+        )
         return redirect(commitment.ticket)
     if request.method == "GET":
         suggested = _suggested_due(commitment)
@@ -233,7 +247,9 @@ def late_notice(request: HttpRequest, commitment_id: int) -> HttpResponse:
         "language": services.late_notice_language(commitment),
         "zone": zone,
     }
-    return render(request, "commitments/late_notice.html", context, status=422 if form.errors else 200)
+    return render(
+        request, "commitments/late_notice.html", context, status=422 if form.errors else 200
+    )
 
 
 def _suggested_due(commitment: Commitment) -> dt.datetime:
