@@ -100,11 +100,13 @@ class SlaPolicy(models.Model):
     resolution_minutes = _minutes_field(_("resolution"))
     callback_minutes = _minutes_field(_("callback"))
     warning_percent = models.PositiveSmallIntegerField(
+        # xgettext:no-python-format
         _("warn at (% of the target used)"),
         default=80,
         validators=[MinValueValidator(1), MaxValueValidator(99)],
     )
     escalate_percent = models.PositiveSmallIntegerField(
+        # xgettext:no-python-format
         _("manager after (% of the target past due)"),
         default=50,
         validators=[MaxValueValidator(1000)],
