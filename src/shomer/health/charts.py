@@ -59,10 +59,10 @@ def whale_curve_figure() -> dict[str, Any] | None:
             }
         ],
         "layout": _layout(
-            xaxis={"title": {"text": _("Customers, most profitable first (%)")}, "range": [0, 100]},
+            xaxis={"title": {"text": _("Customers, most profitable first (percent)")}, "range": [0, 100]},
             yaxis={
                 "title": {
-                    "text": _("Cumulative profit (% of total)")
+                    "text": _("Cumulative profit (percent of the total)")
                     if use_percent
                     else _("Cumulative profit")
                 }
@@ -102,7 +102,7 @@ def history_figure(customer: Customer, today: dt.date) -> dict[str, Any] | None:
             {
                 "type": "scatter",
                 "mode": "lines+markers",
-                "name": _("Churn risk (%)"),
+                "name": _("Churn risk (percent)"),
                 "x": days,
                 "y": [None if risk is None else round(100 * risk) for _d, _h, risk, _f in rows],
                 "line": {"color": "#b42318", "dash": "dot"},
