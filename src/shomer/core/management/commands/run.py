@@ -6,6 +6,7 @@ to be installed or running. The database is created, and filled with demo data, 
 
 from __future__ import annotations
 
+import io
 import os
 import signal
 import subprocess
@@ -51,6 +52,8 @@ class Command(BaseCommand):
             call_command("demo", customers=60, tickets=400, seed=1)
             # The demo is bulk-inserted: read its messages now (badges, shielding, incidents).
             call_command("language", "backfill", no_progress=True)
+            # and start its SLA clocks (steps already past are history, not notifications).
+            call_command("sla", "backfill", stdout=io.StringIO())
         address = f"http://{options['host']}:{options['port']}"
         processes = self._start(options)
         self.stdout.write(self.style.SUCCESS(f"Shomer is running at {address}/"))
