@@ -18,6 +18,8 @@ from shomer.commitments.models import CommitmentKind, CommitmentState, DetectedP
 from shomer.commitments.services import (
     OFFERS_SHOWN,
     can_cancel,
+    leads,
+    led_team_ids,
     moved_note,
     offers,
     ticket_calendar,
@@ -77,6 +79,7 @@ def ticket_card(
         if failed_offer is not None and failed_offer[0] == offer.pk:
             form = failed_offer[1]
         shown.append(Offer(offer, form, note))
+    led = led_team_ids(user) if leads(user) else set()
     open_ones = list(
         ticket.commitments.filter(state=CommitmentState.OPEN)
         .select_related("owner", "ticket")
@@ -91,8 +94,12 @@ def ticket_card(
         "ticket": ticket,
         "takes_promises": ticket.status != Status.CLOSED and ticket.merged_into_id is None,
         "offers": shown,
-        "open_callbacks": [(c, can_cancel(user, c)) for c in open_ones if c.kind == CALLBACK],
-        "open_commitments": [(c, can_cancel(user, c)) for c in open_ones if c.kind != CALLBACK],
+        "open_callbacks": [
+            (c, can_cancel(user, c, led=led)) for c in open_ones if c.kind == CALLBACK
+        ],
+        "open_commitments": [
+            (c, can_cancel(user, c, led=led)) for c in open_ones if c.kind != CALLBACK
+        ],
         "ended": ended,
         "new_form": new_form
         or CommitmentForm(

@@ -114,14 +114,19 @@ def leads(user: User) -> bool:
     return user.role == Role.TEAM_LEAD
 
 
-def can_cancel(user: User, commitment: Commitment) -> bool:
+def led_team_ids(user: User) -> set[int]:
+    return set(Team.objects.filter(lead=user).values_list("pk", flat=True))
+
+
+def can_cancel(user: User, commitment: Commitment, *, led: set[int] | None = None) -> bool:
     """The owner, a lead of the ticket's team (or of the owner's), or a manager. Cancelling
-    takes a promise out of the kept-on-time ratio, so not every colleague may."""
+    takes a promise out of the kept-on-time ratio, so not every colleague may. `led`: the
+    ids of the teams `user` leads, when the caller has them (a page of promises)."""
     if user.sees_all_tickets or commitment.owner_id == user.pk:
         return True
     if not leads(user):
         return False
-    led = set(Team.objects.filter(lead=user).values_list("pk", flat=True))
+    led = led_team_ids(user) if led is None else led
     if commitment.ticket is not None and commitment.ticket.team_id in led:
         return True
     return commitment.owner is not None and commitment.owner.teams.filter(pk__in=led).exists()
