@@ -38,6 +38,7 @@ from shomer.customers.models import (
     Tier,
 )
 from shomer.demo import content
+from shomer.health.models import CustomerCost
 from shomer.language.normalize import fold
 from shomer.people.models import Team, User
 
@@ -89,6 +90,23 @@ TIME_FACTOR = {
     "urgent": 1.6,
     "angry": 1.5,
     "chronic": 1.5,
+}
+# Personas whose demands send staff out (urgent call-outs, visits at night), and what those
+# other costs are called in each language.
+CALL_OUT_PERSONAS = ("boundary_less", "abusive", "after_hours", "out_of_scope")
+CALL_OUTS = {
+    "he": (
+        "קריאת שירות דחופה בערב",
+        "ביקור באתר הלקוח בשישי",
+        "נסיעה לתיקון מחוץ לשעות",
+        "שעות נוספות של טכנאי בשבת",
+    ),
+    "en": (
+        "Urgent evening call-out",
+        "On-site visit on a Friday",
+        "Travel for an out-of-hours fix",
+        "Technician overtime on Saturday",
+    ),
 }
 # Invoices: months of retainer history at most, and the share paid late by persona.
 INVOICE_MONTHS = 24
@@ -313,6 +331,28 @@ def _invoices(
                 )
 
 
+def _other_costs(
+    rng: random.Random, plans: list[_CustomerPlan], now: datetime
+) -> Iterator[CustomerCost]:
+    """Call-outs and on-site visits for the demanding personas, month after month: the tail
+    of the whale curve, customers who cost more than they pay."""
+    today = now.astimezone(ISRAEL).date()
+    for plan in plans:
+        if plan.persona not in CALL_OUT_PERSONAS:
+            continue
+        end = plan.left_on or today
+        since = plan.customer.customer_since or end
+        for month in range(12):
+            day = end - timedelta(days=30 * month + rng.randint(0, 27))
+            if rng.random() < 0.5 and day > since:
+                yield CustomerCost(
+                    customer=plan.customer,
+                    amount=Decimal(rng.choice((350, 600, 900, 1400))),
+                    incurred_on=day,
+                    description=rng.choice(CALL_OUTS[plan.customer.language]),
+                )
+
+
 def _before(rng: random.Random, moment: datetime, day: date, now: datetime) -> datetime:
     """The same local time of day, on a day spread evenly over the history before `day`
     (bunching a departed customer's tickets just before they left would be a false
@@ -405,6 +445,7 @@ def generate(
                 plan.customer.status, plan.customer.left_on = CustomerStatus.LEFT, plan.left_on
         Customer.objects.bulk_update(departed, ["status", "left_on"], batch_size=CHUNK)
         Invoice.objects.bulk_create(_invoices(lives, plans, contracts, now), batch_size=CHUNK)
+        CustomerCost.objects.bulk_create(_other_costs(lives, plans, now), batch_size=CHUNK)
 
     tag_cache: dict[str, Tag] = {}
     message_total = 0

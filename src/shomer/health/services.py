@@ -857,7 +857,9 @@ PLAYBOOK_FIELDS = ("works_he", "avoid_he", "choices_he", "works_en", "avoid_en",
 
 @transaction.atomic
 def do_update_playbook(playbook: Playbook, *, acting_user: User, **texts: str) -> Playbook:
-    changed = sorted(k for k in PLAYBOOK_FIELDS if k in texts and getattr(playbook, k) != texts[k])
+    # Compared with the stored row: a ModelForm has already set the new texts on `playbook`.
+    stored = Playbook.objects.get(pk=playbook.pk)
+    changed = sorted(k for k in PLAYBOOK_FIELDS if k in texts and getattr(stored, k) != texts[k])
     for key in changed:
         setattr(playbook, key, texts[key])
     playbook.updated_at, playbook.updated_by = timezone.now(), acting_user
