@@ -34,6 +34,7 @@ def pages(ticket, customer):
             {"dana": ALLOWED, "eli": ALLOWED, "michal": ALLOWED, "yossi": ALLOWED},
         ),
         ("/notifications/", {"dana": ALLOWED, "eli": ALLOWED, "michal": ALLOWED, "yossi": ALLOWED}),
+        ("/incidents/", {"dana": ALLOWED, "eli": ALLOWED, "michal": ALLOWED, "yossi": ALLOWED}),
         ("/quarantine/", {"dana": HIDDEN, "eli": HIDDEN, "michal": HIDDEN, "yossi": ALLOWED}),
     ]
 
