@@ -172,3 +172,21 @@ def test_the_admin_lists_deliveries_and_retries_the_selected_ones(admin_user, no
     assert response.status_code == 200
     assert InboundRecord.objects.get(pk=record.pk).status == InboundStatus.CREATED
     assert Ticket.objects.get().subject == "מהניהול"
+
+
+def test_a_message_kept_as_headers_only_is_not_retried_into_an_empty_ticket(yossi):
+    english(yossi)
+    head = b"From: noa@smile.example\r\nSubject: big\r\nMessage-ID: <big@smile.example>\r\n\r\n"
+    reason = (
+        "message is 30000000 bytes, over the 26214400 byte limit; only its headers are kept here"
+    )
+    record = quarantine_mail(head, reason=reason)
+
+    response = logged_in(yossi).post(f"/quarantine/{record.pk}/retry/", follow=True)
+
+    assert Ticket.objects.count() == 0
+    notes = [str(m) for m in get_messages(response.wsgi_request)]
+    assert notes == [
+        f"Delivery {record.pk} is still quarantined: only the headers were kept; "
+        "fetch the message from its mailbox"
+    ]

@@ -27,6 +27,7 @@ from imap_tools import BaseMailBox, MailBox, MailBoxStartTls, MailBoxUnencrypted
 from imap_tools.errors import ImapToolsError
 
 from shomer.channels.inbound_email import (
+    HEADERS_ONLY,
     MAX_MESSAGE_BYTES,
     ingest_email,
     ingest_emails,
@@ -239,8 +240,8 @@ def _keep_headers(box: BaseMailBox, uid: str, size: int, source: str) -> str:
     and the mail itself stays on the server (moved or flagged with the rest)."""
     head = _fetch(box, uid, "HEADER")
     reason = (
-        f"message is {size} bytes, over the {MAX_MESSAGE_BYTES} byte limit; only its "
-        f"headers are kept here, the message stays in the mailbox ({source})"
+        f"message is {size} bytes, over the {MAX_MESSAGE_BYTES} byte limit; {HEADERS_ONLY}, "
+        f"the message stays in the mailbox ({source})"
     )
     return quarantine(head, source=source, reason=reason, key=raw_key(head)).status
 

@@ -38,6 +38,9 @@ RATE_LIMITED = "rate limited"
 # The largest message taken: the SMTP receiver refuses bigger ones, the IMAP poller keeps
 # only their headers in quarantine (the parser itself reads up to 50 MiB).
 MAX_MESSAGE_BYTES = 25 * 1024 * 1024
+# Said in the reason of a message kept as headers only (too big to take): retrying it
+# would store an empty message, so the quarantine page does not.
+HEADERS_ONLY = "only its headers are kept here"
 # Idempotency keys are stored in 300 characters; longer Message-IDs (rare, legal) are
 # replaced by a hash the same way wherever they appear, so replies still thread.
 MAX_KEY_CHARS = 300

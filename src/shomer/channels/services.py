@@ -17,6 +17,7 @@ from django.http import Http404
 
 from shomer.channels.email.headers import decode_header_value, parse_addresses
 from shomer.channels.email.parse import UnparseableEmail
+from shomer.channels.inbound_email import HEADERS_ONLY
 from shomer.conversations.ingest import IngestResult, retry
 from shomer.conversations.models import InboundRecord, InboundStatus
 from shomer.core import audit
@@ -96,6 +97,10 @@ class RetryOutcome:
 def do_retry(record: InboundRecord, *, acting_user: User) -> RetryOutcome:
     """Run a quarantined record through the pipeline again; audited. A record that still
     cannot be read stays quarantined, and the outcome says why."""
+    if HEADERS_ONLY in record.reason:
+        error = "only the headers were kept; fetch the message from its mailbox"
+        audit.record("inbound.retried", record, actor=acting_user, error=error)
+        return RetryOutcome(None, error)
     try:
         result = retry(record)
     except UnparseableEmail as error:
