@@ -228,3 +228,18 @@ def test_ticket_representation_has_exactly_the_declared_fields(dana, dana_ticket
     assert list(item) == TicketSerializer.Meta.fields
     assert item["customer_name"] == "מרפאת שיניים חיוך"
     assert item["created_at"][-6:] in {"+02:00", "+03:00"}  # Israel time, with the offset
+
+
+def test_counts_are_exact_up_to_the_cap_and_estimated_beyond(dana, support, noa, monkeypatch):
+    from shomer.core import pagination
+
+    for _ in range(4):
+        make_ticket(contact=noa, team=support, assignee=dana)
+    exact = api(dana).get("/api/tickets/").json()
+    monkeypatch.setattr(pagination, "COUNT_CAP", 2)
+    capped = api(dana).get("/api/tickets/", {"page_size": 2}).json()
+
+    assert (exact["count"], exact["count_is_exact"]) == (4, True)
+    assert capped["count_is_exact"] is False
+    assert capped["count"] >= 3  # an estimate on PostgreSQL, exact on SQLite
+    assert len(capped["results"]) == 2
