@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from shomer.core.pagination import CappedCountPaginator as Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -14,6 +13,7 @@ from shomer.conversations import forms, services
 from shomer.conversations.inbox import inbox_tickets
 from shomer.conversations.models import Ticket
 from shomer.conversations.sidebar import customer_panel
+from shomer.core.pagination import CappedCountPaginator as Paginator
 
 PAGE_SIZE = 25
 

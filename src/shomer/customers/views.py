@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from shomer.core.pagination import CappedCountPaginator as Paginator
 from django.db.models import Count, F, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from shomer.conversations.models import OPEN_STATUSES
+from shomer.core.pagination import CappedCountPaginator as Paginator
 from shomer.customers.models import Customer, Tier
 from shomer.customers.services import access_customer
 from shomer.health.models import CustomerType
