@@ -129,6 +129,17 @@ def test_the_team_address_is_the_sender_when_the_team_has_one(
     assert smtp_outbound.received[0][0] == "tmicha@clinic-help.example"
 
 
+def test_a_default_sender_with_a_display_name_is_used_by_its_address(
+    inbound_ticket, dana, smtp_outbound, settings, django_capture_on_commit_callbacks
+):
+    settings.DEFAULT_FROM_EMAIL = "Clinic Help <help@clinic-help.example>"
+    message = reply_and_send(inbound_ticket, dana, "בוצע.", django_capture_on_commit_callbacks)
+
+    assert smtp_outbound.received[0][0] == "help@clinic-help.example"
+    assert header(smtp_outbound.messages()[0], "From") == "שומר תמיכה <help@clinic-help.example>"
+    assert message.idempotency_key.endswith("@clinic-help.example")
+
+
 def test_references_name_the_whole_thread_and_in_reply_to_the_latest_customer_message(
     inbound_ticket, dana, smtp_outbound, django_capture_on_commit_callbacks
 ):

@@ -21,7 +21,7 @@ import re
 import secrets
 import smtplib
 from email.mime.image import MIMEImage
-from email.utils import formataddr
+from email.utils import formataddr, parseaddr
 from pathlib import Path
 
 from django.conf import settings
@@ -58,7 +58,7 @@ def retry_delay(attempt: int) -> int:
 def new_message_id() -> str:
     """A Message-ID of ours, without angle brackets (as idempotency keys are stored):
     random, short enough that the header stays on one line."""
-    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].strip("<> ") or "shomer.localhost"
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "shomer.localhost"
     return f"shomer.{secrets.token_hex(12)}@{domain}"
 
 
@@ -192,7 +192,8 @@ def build_reply(message: Message) -> EmailMultiAlternatives:
     if in_reply_to:
         headers["In-Reply-To"] = f"<{in_reply_to}>"
         headers["References"] = " ".join(f"<{key}>" for key in references)
-    sender = (ticket.team.email if ticket.team else "") or settings.DEFAULT_FROM_EMAIL
+    # DEFAULT_FROM_EMAIL may be "Name <address>": the address only, under our name.
+    sender = parseaddr((ticket.team.email if ticket.team else "") or settings.DEFAULT_FROM_EMAIL)[1]
     email = EmailMultiAlternatives(
         subject=subject,
         body=text,
