@@ -27,7 +27,7 @@ from shomer.bench.helpdesk import PEER_NAME, PeerRunError, run_helpdesk
 from shomer.bench.peer_helpdesk.corpus import write_sample_mails
 from shomer.bench.registry import benchmark, line, progress, timer
 
-QUICK_SIZE = 300
+QUICK_SIZE = 200
 FULL_SIZE = 3000
 # A message of the same kinds, ingested before the clock starts: the language models load
 # once per process (about a second), which is no per-message cost.
