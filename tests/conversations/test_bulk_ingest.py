@@ -281,10 +281,15 @@ def test_a_quarantined_delivery_sent_again_takes_the_single_path_and_is_stored(n
     mail = raw(compose("שלום", sender="noa@smile.example", message_id="<q-1@smile.example>"))
     quarantine(mail, source="x", reason="RuntimeError: earlier failure", key="q-1@smile.example")
 
-    [result] = list(ingest_emails([(mail, "again")]))
+    result, copy = list(ingest_emails([(mail, "again"), (mail, "and again")]))
 
     assert result.status == InboundStatus.CREATED
     assert InboundRecord.objects.get().status == InboundStatus.CREATED
+    assert (copy.status, copy.ticket_id, copy.message_id) == (
+        InboundStatus.DUPLICATE,
+        result.ticket_id,
+        result.message_id,
+    )
 
 
 def test_the_batch_costs_a_bounded_number_of_queries(setting, django_assert_max_num_queries):

@@ -92,6 +92,7 @@ def _ingest_batch(inbounds: Sequence[Inbound]) -> list[IngestResult]:
     # the single path, after the batch, in their order.
     for index in batch.single:
         batch.results[index] = ingest(inbounds[index])
+    batch.fill_duplicates()
     return [result for result in batch.results if result is not None]
 
 
@@ -143,8 +144,8 @@ class _Batch:
         self.finish_results()
 
     def records(self) -> None:
-        """Idempotency: known keys are duplicates (or go the single path); new ones get a
-        record, raw, before anything else."""
+        """Idempotency: known keys are duplicates (or go the single path); a key twice in
+        the batch is stored once; new ones get a record (written with their outcome)."""
         keys = [inbound.idempotency_key[:300] for inbound in self.inbounds]
         known = {
             record.idempotency_key: record
@@ -553,6 +554,9 @@ class _Batch:
                 item.message.pk if item.message is not None else None,
                 item.reason,
             )
+
+    def fill_duplicates(self) -> None:
+        """A second copy in the batch is a duplicate of what the first became."""
         for index, first in self.duplicates.items():
             original = self.results[first]
             self.results[index] = IngestResult(
