@@ -39,6 +39,8 @@ urlpatterns = [
     path("", include("shomer.channels.web.urls")),
     path("", include("shomer.channels.phone.urls")),
     path("", include("shomer.commitments.urls")),
+    path("", include("shomer.feedback.urls")),
+    path("", include("shomer.outreach.urls")),
     path("portal/", include("shomer.portal.urls")),
     path("api/", include("shomer.api.urls")),
     path("admin/", admin.site.urls),

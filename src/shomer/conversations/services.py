@@ -33,6 +33,7 @@ from shomer.conversations.models import (
 )
 from shomer.core import audit
 from shomer.customers.models import Contact, Customer
+from shomer.feedback import services as feedback
 from shomer.health.dirty import mark_dirty
 from shomer.language.normalize import fold
 from shomer.people.models import Team, User
@@ -299,6 +300,8 @@ def do_update_ticket(ticket: Ticket, *, acting_user: User | None, **changes: Any
     _save(ticket, fields)
     sla.on_ticket_changed(ticket, changed)
     commitments.on_ticket_changed(ticket, changed, acting_user=acting_user)
+    if "status" in changed and ticket.status == Status.SOLVED:
+        feedback.on_ticket_solved(ticket, ticket.solved_at or timezone.now())  # CSAT
     mark_dirty(ticket.customer_id)
     for field, (old, new) in changed.items():
         audit.record(f"ticket.{field}", ticket, actor=acting_user, old=old, new=new)
