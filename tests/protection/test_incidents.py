@@ -21,7 +21,7 @@ from tests.conftest import logged_in, make_user
 
 ABUSIVE = "אתה אידיוט מטומטם, תעביר אותי למישהו שמבין משהו"
 THREAT = "אני יודע איפה אתה עובד, אתה עוד תצטער על זה"
-MILD = "אני מקווה שבבית מתייחסים אלייך יותר יפה ממה שאת מתייחסת ללקוחות"
+MILD = "שוב את? אפשר מישהו אחר בבקשה"
 
 
 def test_a_detected_incident_is_logged_and_each_manager_is_told_once(
