@@ -40,31 +40,48 @@ def test_import_creates_invoices_and_a_second_run_changes_nothing(tmp_path, clin
     call_command("import", "invoices", path)
 
     out = capsys.readouterr().out.splitlines()
-    assert out == [f"{path}: 3 created, 0 updated, 0 unchanged", f"{path}: 0 created, 0 updated, 3 unchanged"]
+    assert out == [
+        f"{path}: 3 created, 0 updated, 0 unchanged",
+        f"{path}: 0 created, 0 updated, 3 unchanged",
+    ]
     first = Invoice.objects.get(number="INV-1001")
     assert (first.customer, first.amount, first.status, first.paid_on) == (
-        clinic, Decimal("1200.00"), "paid", dt.date(2026, 9, 20)
+        clinic,
+        Decimal("1200.00"),
+        "paid",
+        dt.date(2026, 9, 20),
     )
     second = Invoice.objects.get(number="INV-1002")
     assert (second.customer, second.status, second.issued_on, second.currency) == (
-        clinic, "open", dt.date(2026, 10, 1), "ILS"
+        clinic,
+        "open",
+        dt.date(2026, 10, 1),
+        "ILS",
     )
     assert Invoice.objects.get(number="H-7").customer == bakery
     assert AuditEvent.objects.filter(action="invoice.recorded").count() == 3
-    assert set(CustomerScore.objects.filter(is_dirty=True).values_list("customer_id", flat=True)) == {
-        clinic.pk, bakery.pk
-    }
+    assert set(
+        CustomerScore.objects.filter(is_dirty=True).values_list("customer_id", flat=True)
+    ) == {clinic.pk, bakery.pk}
 
 
 def test_a_payment_in_a_later_file_updates_the_invoice(tmp_path, clinic, capsys):
-    call_command("import", "invoices", write(tmp_path, f"customer,number,amount,issued_on\n{clinic.pk},A1,100,2026-09-01\n"))
-    path = write(tmp_path, f"customer,number,amount,issued_on,paid_on\n{clinic.pk},A1,100,2026-09-01,2026-09-15\n")
+    call_command(
+        "import",
+        "invoices",
+        write(tmp_path, f"customer,number,amount,issued_on\n{clinic.pk},A1,100,2026-09-01\n"),
+    )
+    path = write(
+        tmp_path,
+        f"customer,number,amount,issued_on,paid_on\n{clinic.pk},A1,100,2026-09-01,2026-09-15\n",
+    )
     call_command("import", "invoices", path)
     assert capsys.readouterr().out.splitlines()[-1] == f"{path}: 0 created, 1 updated, 0 unchanged"
     invoice = Invoice.objects.get(number="A1")
     assert (invoice.status, invoice.paid_on) == ("paid", dt.date(2026, 9, 15))
     assert AuditEvent.objects.get(action="invoice.updated").data["new"] == {
-        "paid_on": "2026-09-15", "status": "paid"
+        "paid_on": "2026-09-15",
+        "status": "paid",
     }
 
 
@@ -109,7 +126,10 @@ def test_bad_rows_are_reported_by_line_and_nothing_is_imported(tmp_path, clinic,
     ("text", "message"),
     [
         ("", "the file is empty; expected a header line"),
-        ("customer,number,amount\n", "line 1: missing column(s) issued_on (found: customer, number, amount)"),
+        (
+            "customer,number,amount\n",
+            "line 1: missing column(s) issued_on (found: customer, number, amount)",
+        ),
         ("customer,number,amount,issued_on,colour\n", "line 1: unknown column(s) colour"),
         ("customer,number,amount,issued_on\n", "no invoices: the file has a header but no rows"),
     ],
@@ -124,7 +144,10 @@ def test_a_file_without_rows_or_columns_is_refused(tmp_path, db, capsys, text, m
 def test_dry_run_checks_without_importing(tmp_path, clinic, bakery, capsys):
     path = write(tmp_path, GOOD.format(clinic=clinic.pk))
     call_command("import", "invoices", path, "--dry-run")
-    assert capsys.readouterr().out.strip() == f"{path}: 3 invoices are valid (dry run, nothing imported)"
+    assert (
+        capsys.readouterr().out.strip()
+        == f"{path}: 3 invoices are valid (dry run, nothing imported)"
+    )
     assert not Invoice.objects.exists()
 
 
@@ -135,14 +158,25 @@ def api(user):
 
 
 def test_managers_record_invoices_through_the_api_and_agents_read_them(dana, yossi, clinic):
-    body = {"customer": clinic.pk, "number": "API-1", "amount": "980.00", "issued_on": "2026-11-01",
-            "due_on": "2026-12-01"}
+    body = {
+        "customer": clinic.pk,
+        "number": "API-1",
+        "amount": "980.00",
+        "issued_on": "2026-11-01",
+        "due_on": "2026-12-01",
+    }
 
     denied = api(dana).post("/api/invoices/", body, format="json")
     created = api(yossi).post("/api/invoices/", body, format="json")
     duplicate = api(yossi).post("/api/invoices/", body, format="json")
-    paid = api(yossi).patch(f"/api/invoices/{created.data['id']}/", {"paid_on": "2026-11-20", "status": "paid"}, format="json")
-    wrong = api(yossi).patch(f"/api/invoices/{created.data['id']}/", {"paid_on": "2026-10-01"}, format="json")
+    paid = api(yossi).patch(
+        f"/api/invoices/{created.data['id']}/",
+        {"paid_on": "2026-11-20", "status": "paid"},
+        format="json",
+    )
+    wrong = api(yossi).patch(
+        f"/api/invoices/{created.data['id']}/", {"paid_on": "2026-10-01"}, format="json"
+    )
 
     assert denied.status_code == 403
     assert created.status_code == 201

@@ -75,7 +75,7 @@ def test_recompute_reads_every_source_the_customer_has(dana, michal, support, no
     assert by["complaints"]["params"] == {"open": 1, "complaints": 1}
     assert by["handoffs"]["params"] == {"handoffs": 2, "tickets": 1, "per_ticket": 2.0}
     assert by["promises"]["params"] == {"broken": 1, "kept": 0}
-    assert by["surveys"]["code"] == "no_source"  # the feedback app has no surveys yet
+    assert by["surveys"]["code"] == "no_answers"
     assert by["activity"]["code"] == "no_fit"  # one customer: no population to learn from
     assert by["activity"]["params"]["future"] == 1
     # 90 minutes of an agent's time at 120 an hour, and a credit of 50.
@@ -85,7 +85,7 @@ def test_recompute_reads_every_source_the_customer_has(dana, michal, support, no
         Decimal("4870.00"),
     )
     assert score.details["money"]["revenue_basis"] == "invoices"
-    assert score.health == round(100 + sum(r["points"] for r in score.details["health"]))
+    assert score.health == round(100 + sum(r["points"] or 0 for r in score.details["health"]))
     assert score.churn_source == "rules"
     assert score.churn_risk == pytest.approx(1 - score.health / 100, abs=0.01)
     assert score.details["churn"]["note"]["code"] == "not_trained"
@@ -250,3 +250,22 @@ def test_the_churn_model_learns_the_history_and_beats_chance_on_a_time_split(db)
     on_time = stayed.get(customer__name="לקוח 14")
     assert late.churn_risk > on_time.churn_risk
     assert "payments" in [r["feature"] for r in late.details["churn"]["reasons"]]
+
+
+def test_a_source_that_does_not_exist_yet_contributes_nothing_and_says_so(clinic, monkeypatch):
+    """An app not built yet (here: surveys, made to answer as if their app were missing)
+    gives None, and the component's reason says it is not set up - nothing crashes."""
+    from shomer.health import signals
+
+    def missing_app(as_of, ids):
+        return signals._model("not_built_yet", "SurveyAnswer")
+
+    monkeypatch.setattr(signals, "read_surveys", missing_app)
+    services.do_recompute([clinic.pk])
+
+    surveys = reasons(CustomerScore.objects.get(customer=clinic))["surveys"]
+    assert (surveys["code"], surveys["params"], surveys["points"]) == (
+        "no_source",
+        {"source": "feedback"},
+        None,
+    )

@@ -57,14 +57,31 @@ def test_agents_see_the_customers_health_with_its_reasons(dana, hostile_clinic):
 
 def test_the_at_risk_list_shows_revenue_at_risk_to_everyone(dana, yossi, db):
     today = timezone.localdate()
-    at_risk = Customer.objects.create(name="מאפיית הכיכר", customer_since=today - dt.timedelta(days=900))
-    healthy = Customer.objects.create(name="Northwind Legal", customer_since=today - dt.timedelta(days=900))
-    CustomerScore.objects.create(customer=at_risk, health=40, churn_risk=0.6, revenue=Decimal("10000"),
-                                 revenue_at_risk=Decimal("6000"), customer_type="silent",
-                                 computed_at=timezone.now(), is_dirty=False,
-                                 details={"action": {"code": "check_in"}, "health": []})
-    CustomerScore.objects.create(customer=healthy, health=90, churn_risk=0.05, computed_at=timezone.now(),
-                                 is_dirty=False, details={})
+    at_risk = Customer.objects.create(
+        name="מאפיית הכיכר", customer_since=today - dt.timedelta(days=900)
+    )
+    healthy = Customer.objects.create(
+        name="Northwind Legal", customer_since=today - dt.timedelta(days=900)
+    )
+    CustomerScore.objects.create(
+        customer=at_risk,
+        health=40,
+        churn_risk=0.6,
+        revenue=Decimal("10000"),
+        revenue_at_risk=Decimal("6000"),
+        customer_type="silent",
+        computed_at=timezone.now(),
+        is_dirty=False,
+        details={"action": {"code": "check_in"}, "health": []},
+    )
+    CustomerScore.objects.create(
+        customer=healthy,
+        health=90,
+        churn_risk=0.05,
+        computed_at=timezone.now(),
+        is_dirty=False,
+        details={},
+    )
 
     for user in (dana, yossi):
         response = logged_in(user).get(reverse("health-at-risk"))
@@ -73,20 +90,31 @@ def test_the_at_risk_list_shows_revenue_at_risk_to_everyone(dana, yossi, db):
         assert response.context["revenue_at_risk"] == Decimal("6000")
 
 
-def test_the_customer_list_sorts_by_health_with_a_constant_number_of_queries(dana, db, django_assert_max_num_queries):
+def test_the_customer_list_sorts_by_health_with_a_constant_number_of_queries(
+    dana, db, django_assert_max_num_queries
+):
     for index, health in enumerate((80, 30, None, 55)):
         customer = Customer.objects.create(name=f"לקוח {index}")
         if health is not None:
-            CustomerScore.objects.create(customer=customer, health=health, computed_at=timezone.now())
+            CustomerScore.objects.create(
+                customer=customer, health=health, computed_at=timezone.now()
+            )
     client = logged_in(dana)
     with django_assert_max_num_queries(8):
         response = client.get(reverse("customers"), {"sort": "health"})
-    assert [c.name for c in response.context["page"].object_list] == ["לקוח 1", "לקוח 3", "לקוח 0", "לקוח 2"]
+    assert [c.name for c in response.context["page"].object_list] == [
+        "לקוח 1",
+        "לקוח 3",
+        "לקוח 0",
+        "לקוח 2",
+    ]
     by_profit = client.get(reverse("customers"), {"sort": "profit", "customer_type": ""})
     assert by_profit.status_code == 200
 
 
-def test_a_playbook_appears_on_the_ticket_page_in_the_agents_language(dana, support, noa, hostile_clinic):
+def test_a_playbook_appears_on_the_ticket_page_in_the_agents_language(
+    dana, support, noa, hostile_clinic
+):
     ticket = make_ticket(contact=noa, team=support, assignee=dana, subject="עוד פנייה")
     html = logged_in(dana).get(reverse("ticket", args=[ticket.pk])).content.decode()
     playbook = Playbook.objects.get(customer_type="hostile")
@@ -99,10 +127,29 @@ def test_a_playbook_appears_on_the_ticket_page_in_the_agents_language(dana, supp
 
 
 def test_managers_change_weights_and_everyone_is_rescored(dana, yossi, hostile_clinic):
-    data = {f"weight_{name}": 10 for name in ("waits", "sla", "promises", "complaints", "sentiment",
-                                              "surveys", "handoffs", "activity", "payments")}
-    data.update({"weight_activity": 40, "rate_agent": "150", "rate_team_lead": "180",
-                 "rate_manager": "250", "rate_admin": "150"})
+    data = {
+        f"weight_{name}": 10
+        for name in (
+            "waits",
+            "sla",
+            "promises",
+            "complaints",
+            "sentiment",
+            "surveys",
+            "handoffs",
+            "activity",
+            "payments",
+        )
+    }
+    data.update(
+        {
+            "weight_activity": 40,
+            "rate_agent": "150",
+            "rate_team_lead": "180",
+            "rate_manager": "250",
+            "rate_admin": "150",
+        }
+    )
 
     denied = logged_in(dana).post(reverse("health-settings"), data)
     assert denied.status_code == 403
@@ -118,8 +165,20 @@ def test_managers_change_weights_and_everyone_is_rescored(dana, yossi, hostile_c
 
 
 def test_all_zero_weights_are_refused(yossi, db):
-    data = {f"weight_{name}": 0 for name in ("waits", "sla", "promises", "complaints", "sentiment",
-                                             "surveys", "handoffs", "activity", "payments")}
+    data = {
+        f"weight_{name}": 0
+        for name in (
+            "waits",
+            "sla",
+            "promises",
+            "complaints",
+            "sentiment",
+            "surveys",
+            "handoffs",
+            "activity",
+            "payments",
+        )
+    }
     data.update({"rate_agent": "1", "rate_team_lead": "1", "rate_manager": "1", "rate_admin": "1"})
     response = logged_in(yossi).post(reverse("health-settings"), data)
     assert response.status_code == 422
@@ -129,8 +188,10 @@ def test_all_zero_weights_are_refused(yossi, db):
 def test_managers_edit_playbooks_and_agents_cannot(dana, yossi, db):
     url = reverse("health-playbook", args=["silent"])
     playbook = Playbook.objects.get(customer_type="silent")
-    fields = {key: getattr(playbook, key) for key in ("works_he", "avoid_he", "choices_he", "works_en",
-                                                        "avoid_en", "choices_en")}
+    fields = {
+        key: getattr(playbook, key)
+        for key in ("works_he", "avoid_he", "choices_he", "works_en", "avoid_en", "choices_en")
+    }
     fields["works_he"] = "להתקשר אישית תוך שבוע."
 
     assert logged_in(dana).post(url, fields).status_code == 403
@@ -140,7 +201,9 @@ def test_managers_edit_playbooks_and_agents_cannot(dana, yossi, db):
     assert AuditEvent.objects.get(action="playbook.updated").data == {"fields": ["works_he"]}
 
 
-def test_offboarding_closes_the_account_keeps_its_history_and_audits_it(dana, yossi, hostile_clinic):
+def test_offboarding_closes_the_account_keeps_its_history_and_audits_it(
+    dana, yossi, hostile_clinic
+):
     url = reverse("health-offboard", args=[hostile_clinic.pk])
     tickets = hostile_clinic.tickets.count()
 
@@ -152,8 +215,13 @@ def test_offboarding_closes_the_account_keeps_its_history_and_audits_it(dana, yo
     assert english.context["form"].initial["letter"].startswith("Dear נועה,")
     assert "abuse incidents" in " ".join(english.context["evidence"]) or form.context["evidence"]
 
-    data = {"language": "he", "letter": form.context["form"].initial["letter"],
-            "referral": "סטודיו ורד, 03-5550000", "reason": "פניות פוגעניות חוזרות לצוות", "confirm": "on"}
+    data = {
+        "language": "he",
+        "letter": form.context["form"].initial["letter"],
+        "referral": "סטודיו ורד, 03-5550000",
+        "reason": "פניות פוגעניות חוזרות לצוות",
+        "confirm": "on",
+    }
     assert logged_in(dana).post(url, data).status_code == 403
     assert Customer.objects.get(pk=hostile_clinic.pk).status == CustomerStatus.ACTIVE
 
@@ -165,7 +233,9 @@ def test_offboarding_closes_the_account_keeps_its_history_and_audits_it(dana, yo
     assert customer.tickets.count() == tickets
     offboarding = Offboarding.objects.get(customer=customer)
     assert (offboarding.fit_verdict, offboarding.closed_by, offboarding.referral) == (
-        "hostile", yossi, "סטודיו ורד, 03-5550000"
+        "hostile",
+        yossi,
+        "סטודיו ורד, 03-5550000",
     )
     assert offboarding.evidence[0]["code"] == "incidents"
     assert AuditEvent.objects.get(action="customer.offboarded").data["old_status"] == "active"
@@ -184,12 +254,23 @@ def test_offboarding_needs_the_confirmation(yossi, hostile_clinic):
 
 def test_the_whale_curve_and_sweet_spot_page(yossi, db):
     for index in range(8):
-        customer = Customer.objects.create(name=f"לקוח {index}", customer_since=timezone.localdate())
-        CustomerScore.objects.create(customer=customer, health=50 + 5 * index,
-                                     profit=Decimal(1000 * (index - 2)), computed_at=timezone.now())
+        customer = Customer.objects.create(
+            name=f"לקוח {index}", customer_since=timezone.localdate()
+        )
+        CustomerScore.objects.create(
+            customer=customer,
+            health=50 + 5 * index,
+            profit=Decimal(1000 * (index - 2)),
+            computed_at=timezone.now(),
+        )
     response = logged_in(yossi).get(reverse("health-book"))
     curve = response.context["curve"]
-    assert curve["summary"] == {"customers": 8, "total": 12000, "peak": 15000, "peak_percent": 125,
-                                "peak_at": 62}
+    assert curve["summary"] == {
+        "customers": 8,
+        "total": 12000,
+        "peak": 15000,
+        "peak_percent": 125,
+        "peak_at": 62,
+    }
     assert curve["data"][0]["y"][-1] == 100.0
     assert 'data-testid="whale-chart"' in response.content.decode()

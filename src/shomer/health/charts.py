@@ -59,7 +59,10 @@ def whale_curve_figure() -> dict[str, Any] | None:
             }
         ],
         "layout": _layout(
-            xaxis={"title": {"text": _("Customers, most profitable first (percent)")}, "range": [0, 100]},
+            xaxis={
+                "title": {"text": _("Customers, most profitable first (percent)")},
+                "range": [0, 100],
+            },
             yaxis={
                 "title": {
                     "text": _("Cumulative profit (percent of the total)")

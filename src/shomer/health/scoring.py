@@ -137,7 +137,7 @@ class Signals:
     invoices_overdue: int = 0
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Reason:
     """Why a component scored as it did: a message code, its parameters, and the points
     (out of 100) it took off the score (0 or negative; the prior's share included)."""
@@ -150,17 +150,16 @@ class Reason:
     weight: float = 0.0
 
     def as_dict(self) -> dict[str, object]:
+        """Stored with the score: points are None where the component had no data."""
         return {
             "component": self.component,
             "code": self.code,
-            "params": dict(self.params),
-            "points": round(self.points, 1),
-            "score": None if self.score is None else round(self.score, 3),
-            "weight": self.weight,
+            "params": self.params,
+            "points": None if self.score is None else round(self.points, 1),
         }
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Component:
     name: str
     score: float | None
@@ -197,9 +196,9 @@ def band(health: int) -> str:
 
 
 def clamp(value: float, low: float = 0.0, high: float = 1.0) -> float:
-    if math.isnan(value):
+    if value != value:  # NaN
         return low
-    return min(high, max(low, value))
+    return high if value > high else (low if value < low else value)
 
 
 def _missing(name: str, signals: Signals, source: str, code: str) -> Component:
@@ -355,7 +354,7 @@ def payments(signals: Signals) -> Component:
     )
 
 
-SCORERS = {
+SCORERS: Final = {
     WAITS: waits,
     SLA: sla,
     PROMISES: promises,
@@ -368,9 +367,18 @@ SCORERS = {
 }
 
 
-def clean_weights(weights: Mapping[str, float] | None) -> dict[str, float]:
+class Weights(dict[str, float]):
+    """Weights already cleaned (see clean_weights): health_score takes them as they are."""
+
+
+SCORER_LIST: Final = tuple(SCORERS[name] for name in COMPONENTS)
+
+
+def clean_weights(weights: Mapping[str, float] | None) -> Weights:
     """Every component's weight: the given ones (0..MAX_WEIGHT, finite) over the defaults."""
-    cleaned = {name: float(DEFAULT_WEIGHTS[name]) for name in COMPONENTS}
+    if isinstance(weights, Weights):
+        return weights
+    cleaned = Weights({name: float(DEFAULT_WEIGHTS[name]) for name in COMPONENTS})
     for name, value in (weights or {}).items():
         if name in cleaned and isinstance(value, int | float) and math.isfinite(value):
             cleaned[name] = clamp(float(value), 0.0, MAX_WEIGHT)
@@ -381,26 +389,24 @@ def health_score(signals: Signals, weights: Mapping[str, float] | None = None) -
     """The weighted mean of the components that have data, with the neutral prior, as
     0-100; each reason carries the points its component took off 100."""
     chosen = clean_weights(weights)
-    components = tuple(SCORERS[name](signals) for name in COMPONENTS)
-    scored = [(c, chosen[c.name]) for c in components if c.score is not None]
-    with_data = sum(weight for _c, weight in scored)
+    components = tuple([scorer(signals) for scorer in SCORER_LIST])
+    with_data = 0.0
+    weighted = PRIOR_WEIGHT * PRIOR_SCORE
+    for component in components:
+        if component.score is not None:
+            weight = chosen[component.name]
+            with_data += weight
+            weighted += weight * component.score
     total = with_data + PRIOR_WEIGHT
-    raw = sum(weight * (c.score or 0.0) for c, weight in scored) + PRIOR_WEIGHT * PRIOR_SCORE
-    raw = 100.0 * raw / total
-    reasons = [
-        Reason(
-            c.name,
-            c.code,
-            c.params,
-            points=100.0
-            * chosen[c.name]
-            * ((c.score - 1.0) if c.score is not None else 0.0)
-            / total,
-            score=c.score,
-            weight=chosen[c.name],
+    raw = 100.0 * weighted / total
+    reasons = []
+    for component in components:
+        weight = chosen[component.name]
+        score = component.score
+        points = 0.0 if score is None else 100.0 * weight * (score - 1.0) / total
+        reasons.append(
+            Reason(component.name, component.code, component.params, points, score, weight)
         )
-        for c in components
-    ]
     full_weight = sum(chosen.values()) or 1.0
     is_limited = with_data < full_weight / 3
     reasons.append(
@@ -408,9 +414,9 @@ def health_score(signals: Signals, weights: Mapping[str, float] | None = None) -
             "prior",
             "little_history" if is_limited else "prior",
             {"weight_with_data": round(with_data), "weight_total": round(full_weight)},
-            points=100.0 * PRIOR_WEIGHT * (PRIOR_SCORE - 1.0) / total,
-            score=PRIOR_SCORE,
-            weight=PRIOR_WEIGHT,
+            100.0 * PRIOR_WEIGHT * (PRIOR_SCORE - 1.0) / total,
+            PRIOR_SCORE,
+            PRIOR_WEIGHT,
         )
     )
     health = round(clamp(raw, 0.0, 100.0))

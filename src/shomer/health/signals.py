@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 from django.apps import apps
 from django.conf import settings
 from django.db import DatabaseError, transaction
-from django.db.models import Count, F, Max, Min, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, TruncDate
 
 from shomer.conversations.models import OPEN_STATUSES, Direction, Kind, Priority, Ticket
@@ -175,10 +175,6 @@ def read_tickets(as_of: dt.datetime, ids: Sequence[int] | None) -> dict[int, Tic
     complaint = Q(kind=Kind.COMPLAINT)
     rows = (
         tickets.filter(created_at__gte=year)
-        .annotate(
-            local_hour=ExtractHour("created_at", tzinfo=zone()),
-            local_weekday=ExtractIsoWeekDay("created_at", tzinfo=zone()),
-        )
         .values("customer_id")
         .annotate(
             tickets_recent=Count("id", filter=in_recent),
@@ -212,7 +208,6 @@ def read_tickets(as_of: dt.datetime, ids: Sequence[int] | None) -> dict[int, Tic
             complaint_tickets_year=Count("id", filter=complaint),
             tickets_history=Count("id", filter=Q(created_at__gte=history)),
             tickets_year=Count("id"),
-            after_hours=Count("id", filter=Q(created_at__gte=history) & _after_hours()),
             urgent=Count(
                 "id",
                 filter=Q(created_at__gte=history)
@@ -228,6 +223,22 @@ def read_tickets(as_of: dt.datetime, ids: Sequence[int] | None) -> dict[int, Tic
     for row in rows:
         customer = row.pop("customer_id")
         found[customer] = TicketCounts(**row)
+    # Local hour and weekday are computed per row (a function call per ticket on SQLite):
+    # only over the history window they are needed for.
+    after_hours = (
+        tickets.filter(created_at__gte=history)
+        .annotate(
+            local_hour=ExtractHour("created_at", tzinfo=zone()),
+            local_weekday=ExtractIsoWeekDay("created_at", tzinfo=zone()),
+        )
+        .filter(_after_hours())
+        .values("customer_id")
+        .annotate(count=Count("id"))
+        .values_list("customer_id", "count")
+    )
+    for customer, count in after_hours:
+        if customer in found:
+            found[customer].after_hours = count
     # Open complaints and the last contact older than a year still count.
     older = tickets.filter(created_at__lt=year)
     for row in (
@@ -516,11 +527,15 @@ def read_invoice_days(as_of: dt.datetime, ids: Sequence[int] | None) -> Purchase
 
 def read_contact_days(as_of: dt.datetime, ids: Sequence[int] | None) -> Purchases:
     """Days the customer opened a ticket: the fallback transactions for customers who have
-    no invoices."""
+    no invoices (only those are read: the others' P(alive) comes from their purchases)."""
+    today = as_of.astimezone(zone()).date()
+    purchases = Invoice.objects.filter(
+        customer_id=OuterRef("customer_id"), issued_on__lte=today
+    ).exclude(status=InvoiceStatus.VOID)
     tickets = _limit(
         Ticket.objects.filter(
             customer__isnull=False, merged_into__isnull=True, created_at__lt=as_of
-        ),
+        ).filter(~Exists(purchases)),
         "customer_id",
         ids,
     )

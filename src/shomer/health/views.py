@@ -48,7 +48,9 @@ def _rows(page: Any) -> list[dict[str, Any]]:
 
 
 def _worst(health_reasons: list[dict[str, Any]]) -> str:
-    costly = [r for r in health_reasons if r.get("component") != "prior" and r.get("points", 0) < 0]
+    costly = [
+        r for r in health_reasons if r.get("component") != "prior" and (r.get("points") or 0) < 0
+    ]
     if not costly:
         return ""
     return reasons.health_reason(min(costly, key=lambda r: r["points"]))

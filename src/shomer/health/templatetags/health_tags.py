@@ -31,8 +31,8 @@ def customer_health(context: template.Context, customer: Customer) -> dict[str, 
         {
             "label": reasons.component_label(r["component"]),
             "text": reasons.health_reason(r),
-            "points": r.get("points", 0),
-            "has_data": r.get("score") is not None,
+            "points": r.get("points") or 0,
+            "has_data": r.get("points") is not None,
         }
         for r in details.get("health", [])
     ]
