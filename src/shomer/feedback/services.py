@@ -75,6 +75,8 @@ def _new_survey(
     contact: Contact | None,
     send_at: dt.datetime,
     ticket: Ticket | None = None,
+    *,
+    now: dt.datetime,
 ) -> Survey | None:
     """Write a survey; skipped at once (with the reason) when it can never be sent."""
     survey = Survey(
@@ -84,6 +86,7 @@ def _new_survey(
         ticket=ticket,
         send_at=send_at,
         nonce=secrets.token_hex(8),
+        created_at=now,
     )
     if contact is None or not contact.email:
         survey.status, survey.reason = SendStatus.SKIPPED, SkipReason.NO_EMAIL
@@ -110,7 +113,7 @@ def on_ticket_solved(ticket: Ticket, now: dt.datetime) -> Survey | None:
     delay = dt.timedelta(minutes=outreach.loyalty_settings().csat_delay_minutes)
     customer = Customer.objects.get(pk=ticket.customer_id)
     contact = ticket.contact if ticket.contact_id else outreach.recipient(customer)
-    return _new_survey(SurveyKind.CSAT, customer, contact, now + delay, ticket)
+    return _new_survey(SurveyKind.CSAT, customer, contact, now + delay, ticket, now=now)
 
 
 def _morning(now: dt.datetime) -> dt.datetime:
@@ -136,7 +139,9 @@ def do_plan_nps(now: dt.datetime) -> int:
         since = customer.customer_since or outreach.today(customer.created_at)
         if not rules.nps_due(last.get(customer.pk), since, today, config.nps_cadence_days):
             continue
-        survey = _new_survey(SurveyKind.NPS, customer, outreach.recipient(customer), _morning(now))
+        survey = _new_survey(
+            SurveyKind.NPS, customer, outreach.recipient(customer), _morning(now), now=now
+        )
         planned += survey is not None
     return planned
 
@@ -152,7 +157,9 @@ def do_plan_exit(now: dt.datetime) -> int:
     )
     planned = 0
     for customer in customers:
-        survey = _new_survey(SurveyKind.EXIT, customer, outreach.recipient(customer), _morning(now))
+        survey = _new_survey(
+            SurveyKind.EXIT, customer, outreach.recipient(customer), _morning(now), now=now
+        )
         planned += survey is not None
     return planned
 
