@@ -472,3 +472,61 @@ def test_the_report_shows_each_viewer_whom_they_may_see(
     assert (every["dana"].kept_on_time, every["dana"].kept_late, every["dana"].broken) == (1, 1, 1)
     assert every["dana"].ratio == pytest.approx(1 / 3)
     assert every["eli"].ratio is None
+
+
+# --- callbacks --------------------------------------------------------------------------------
+
+
+def test_a_widget_callback_reminds_when_its_window_opens_and_breaks_at_its_end(
+    clock, dana_ticket, dana, michal
+):
+    from shomer.commitments.rules import Window
+
+    callback = services.do_create_callback(
+        dana_ticket,
+        phone="+972501234567",
+        source=CommitmentSource.WIDGET,
+        window=Window(at(2026, 11, 22, 10), at(2026, 11, 22, 12)),
+    )
+    assert (callback.owner, callback.due_at, callback.remind_at) == (
+        dana,
+        at(2026, 11, 22, 12),
+        at(2026, 11, 22, 10),
+    )
+    assert run_scan(at(2026, 11, 22, 10, 1)).reminded == 1
+    assert run_scan(at(2026, 11, 22, 12, 1)).broken == 1
+    assert sorted(
+        n.user.username for n in Notification.objects.filter(kind="commitment.broken")
+    ) == [
+        "dana",
+        "michal",
+    ]
+
+
+def test_a_callback_without_a_window_is_due_by_the_callback_target_on_the_team_calendar(
+    clock, office, dana_ticket, dana
+):
+    from shomer.sla.models import SlaPolicy
+
+    SlaPolicy.objects.all().delete()
+    SlaPolicy.objects.create(name="חזרה", callback_minutes=120)
+    callback = services.do_create_callback(
+        dana_ticket, phone="+972501234567", source=CommitmentSource.PHONE, owner=dana
+    )
+    # Thursday 15:30 + two business hours on a week without Fridays: 90 minutes on
+    # Thursday, 30 on Sunday morning.
+    assert callback.due_at == at(2026, 11, 22, 9, 30)
+    # 120 minutes: reminded 24 minutes before the due, on Sunday morning.
+    assert callback.remind_at == at(2026, 11, 22, 9, 6)
+
+
+def test_a_logged_call_keeps_the_callback_and_stops_its_clock(clock, dana_ticket, dana, endpoint):
+    callback = services.do_create_callback(
+        dana_ticket, phone="+972501234567", source=CommitmentSource.PHONE, owner=dana
+    )
+    kept = services.do_keep_callbacks("+972501234567", message=None, acting_user=dana)
+    assert kept == [callback]
+    callback.refresh_from_db()
+    assert (callback.state, callback.next_action_at) == (CommitmentState.KEPT, None)
+    assert WebhookDelivery.objects.filter(event="commitment.kept").count() == 1
+    assert run_scan(at(2026, 11, 30, 12)).broken == 0

@@ -302,3 +302,15 @@ def test_a_ticket_with_a_promise_shows_it_to_another_team_nowhere(
     elis = make_ticket(contact=noa, team=projects, assignee=eli)
     assert logged_in(eli).get(f"/tickets/{elis.pk}/").status_code == 200
     assert logged_in(eli).get("/commitments/").context["promises"].week == []
+
+
+def test_the_customer_page_has_the_ledger_card(clock, dana, dana_ticket):
+    kept = promise(dana_ticket, at(2026, 11, 22, 12), kind="other")
+    services.do_keep(kept, acting_user=dana)
+    promise(dana_ticket, at(2026, 11, 20, 12))
+    run_scan(at(2026, 11, 20, 13))
+    page = logged_in(dana).get(f"/customers/{dana_ticket.customer_id}/").content.decode()
+    assert 'data-testid="customer-commitments"' in page
+    assert '<strong data-testid="ledger-kept">1</strong>' in page
+    assert '<strong data-testid="ledger-broken">1</strong>' in page
+    assert '<bdi data-testid="ledger-ratio">50%</bdi>' in page

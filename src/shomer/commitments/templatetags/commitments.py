@@ -1,5 +1,5 @@
-"""Promise tags: the ticket page's card (`{% ticket_commitments ticket %}`), the customer
-page's ledger card (`{% customer_commitments customer %}`), and the open callbacks list."""
+"""Promise tags: the ticket page's card (`{% ticket_commitments ticket %}`) and the customer
+page's ledger card (`{% customer_commitments customer %}`)."""
 
 from __future__ import annotations
 
@@ -12,18 +12,12 @@ from shomer.commitments import cards
 from shomer.commitments.models import Commitment
 from shomer.commitments.services import customer_ledger
 from shomer.commitments.services import moved_note as moved_note_of
-from shomer.commitments.services import open_callbacks as open_callbacks_of
 from shomer.conversations.models import Ticket
 from shomer.customers.models import Customer
 
 register = template.Library()
 
 LEDGER_CARD_ROWS = 5
-
-
-@register.inclusion_tag("commitments/_open_callbacks.html")
-def open_callbacks(ticket: Ticket) -> dict[str, Any]:
-    return {"ticket": ticket, "callbacks": list(open_callbacks_of(ticket))}
 
 
 @register.inclusion_tag("commitments/_ticket_card.html", takes_context=True)
