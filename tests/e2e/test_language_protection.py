@@ -52,6 +52,8 @@ def test_abusive_message_is_shielded_revealed_and_escalated(page, dana, yossi, s
     log_in(page, "dana")
     row = page.get_by_test_id("ticket-table").locator("tr", has_text="החיוב כפול")
     expect(row.locator(".signal-abusive")).to_have_text("פוגענית")
+    page.get_by_test_id("signals-legend").locator("summary").click()
+    screenshot(page, "inbox-badges-he")
     page.get_by_role("link", name="החיוב כפול").click()
     shielded = page.locator(f"#message-body-{message.pk}")
     expect(shielded.get_by_test_id("shielded")).to_be_visible()
@@ -78,6 +80,10 @@ def test_abusive_message_is_shielded_revealed_and_escalated(page, dana, yossi, s
     assert Incident.objects.get().reviewed_by == yossi
 
     page.get_by_test_id("switch-language").click()
+    page.goto(f"/tickets/{ticket.pk}/")
+    expect(page.get_by_test_id("ticket-signals")).to_contain_text("Abusive")
+    expect(page.get_by_test_id("shielded")).to_contain_text("abusive language")
+    screenshot(page, "protection-shielded-en")
     page.goto("/incidents/?show=all")
     expect(page.get_by_test_id("incident-row")).to_contain_text("Abuse")
     screenshot(page, "protection-incidents-en")
