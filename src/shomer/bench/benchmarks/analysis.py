@@ -35,7 +35,7 @@ def analysis_pipeline(quick: bool) -> Iterator[dict[str, Any]]:
     from shomer.demo.generate import generate
     from shomer.language.corpus import load_corpus
 
-    count = 150 if quick else 1000
+    count = 60 if quick else 1000
     corpus = load_corpus()
     texts = [e.text for e in corpus if not e.abuse]
     abusive = [e.text for e in corpus if e.abuse]
