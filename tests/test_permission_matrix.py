@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 from shomer.people.models import Role
 from tests.conftest import logged_in, make_user
 
-ALLOWED, HIDDEN, LOGIN, UNAUTHORISED = 200, 404, 302, 401
+ALLOWED, FORBIDDEN, HIDDEN, LOGIN, UNAUTHORISED = 200, 403, 404, 302, 401
 
 
 @pytest.fixture
@@ -36,6 +36,19 @@ def pages(ticket, customer):
         ("/notifications/", {"dana": ALLOWED, "eli": ALLOWED, "michal": ALLOWED, "yossi": ALLOWED}),
         ("/incidents/", {"dana": ALLOWED, "eli": ALLOWED, "michal": ALLOWED, "yossi": ALLOWED}),
         ("/quarantine/", {"dana": HIDDEN, "eli": HIDDEN, "michal": HIDDEN, "yossi": ALLOWED}),
+        ("/commitments/", {"dana": ALLOWED, "eli": ALLOWED, "michal": ALLOWED, "yossi": ALLOWED}),
+        (
+            "/commitments/report/",
+            {"dana": ALLOWED, "eli": ALLOWED, "michal": ALLOWED, "yossi": ALLOWED},
+        ),
+        (
+            f"/customers/{customer.pk}/promises/",
+            {"dana": ALLOWED, "eli": ALLOWED, "michal": ALLOWED, "yossi": ALLOWED},
+        ),
+        (
+            "/commitments/settings/",
+            {"dana": FORBIDDEN, "eli": FORBIDDEN, "michal": FORBIDDEN, "yossi": ALLOWED},
+        ),
     ]
 
 
@@ -59,6 +72,7 @@ def test_api_by_role(dana, eli, michal, yossi, dana_ticket, clinic, noa):
         "/api/contacts/": (ALLOWED, ALLOWED),
         f"/api/contacts/{noa.pk}/": (ALLOWED, ALLOWED),
         "/api/messages/": (ALLOWED, ALLOWED),
+        "/api/commitments/": (ALLOWED, ALLOWED),
     }
     for url, (for_support, for_eli) in endpoints.items():
         for user, status in (
