@@ -101,13 +101,13 @@ class SlaPolicy(models.Model):
     callback_minutes = _minutes_field(_("callback"))
     warning_percent = models.PositiveSmallIntegerField(
         # xgettext:no-python-format
-        _("warn at (% of the target used)"),
+        _("warn at (percent of the target used)"),
         default=80,
         validators=[MinValueValidator(1), MaxValueValidator(99)],
     )
     escalate_percent = models.PositiveSmallIntegerField(
         # xgettext:no-python-format
-        _("manager after (% of the target past due)"),
+        _("manager after (percent of the target past due)"),
         default=50,
         validators=[MaxValueValidator(1000)],
     )

@@ -44,8 +44,8 @@ class Migration(migrations.Migration):
                 ('next_response_minutes', models.PositiveIntegerField(blank=True, help_text='Business minutes. Empty: a less specific policy sets it.', null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5000000)], verbose_name='next response')),
                 ('resolution_minutes', models.PositiveIntegerField(blank=True, help_text='Business minutes. Empty: a less specific policy sets it.', null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5000000)], verbose_name='resolution')),
                 ('callback_minutes', models.PositiveIntegerField(blank=True, help_text='Business minutes. Empty: a less specific policy sets it.', null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5000000)], verbose_name='callback')),
-                ('warning_percent', models.PositiveSmallIntegerField(default=80, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(99)], verbose_name='warn at (% of the target used)')),
-                ('escalate_percent', models.PositiveSmallIntegerField(default=50, validators=[django.core.validators.MaxValueValidator(1000)], verbose_name='manager after (% of the target past due)')),
+                ('warning_percent', models.PositiveSmallIntegerField(default=80, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(99)], verbose_name='warn at (percent of the target used)')),
+                ('escalate_percent', models.PositiveSmallIntegerField(default=50, validators=[django.core.validators.MaxValueValidator(1000)], verbose_name='manager after (percent of the target past due)')),
                 ('updated_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='updated at')),
             ],
             options={
