@@ -115,6 +115,7 @@ def csat_trend_figure(now: dt.datetime, weeks: int = TREND_WEEKS) -> dict[str, A
                 "overlaying": "y",
                 "side": "right",
                 "showgrid": False,
+                "tickformat": ",d",
                 "rangemode": "tozero",
             },
             "xaxis": {"type": "date"},
