@@ -263,7 +263,7 @@ def letter_for(survey: Survey, contact: Contact) -> mail.Letter:
 
 
 def do_send_due(now: dt.datetime) -> dict[str, int]:
-    return mail.run_due(Survey, deliver, now)
+    return mail.run_due(Survey, deliver, now, ("customer__owner", "contact", "ticket"))
 
 
 # --- answering --------------------------------------------------------------------------------

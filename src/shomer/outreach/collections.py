@@ -277,7 +277,7 @@ def reminder_data(reminder: CollectionReminder) -> dict[str, object]:
 
 
 def do_send_due(now: dt.datetime) -> dict[str, int]:
-    return mail.run_due(CollectionReminder, deliver, now)
+    return mail.run_due(CollectionReminder, deliver, now, ("contact",))
 
 
 # --- human decisions --------------------------------------------------------------------------

@@ -137,7 +137,7 @@ def due_ids(model: type[Row], now: dt.datetime, limit: int = BATCH) -> list[int]
     )
 
 
-def claim(model: type[Row], pk: int, now: dt.datetime) -> Row | None:
+def claim(model: type[Row], pk: int, now: dt.datetime, related: Sequence[str] = ()) -> Row | None:
     """Take a due row for one attempt (conditional UPDATE: two workers never both get it)."""
     taken = model.objects.filter(
         Q(status=SendStatus.SCHEDULED) | Q(status=SendStatus.SENDING),
@@ -146,7 +146,7 @@ def claim(model: type[Row], pk: int, now: dt.datetime) -> Row | None:
     ).update(status=SendStatus.SENDING, send_at=now + LEASE, attempts=F("attempts") + 1)
     if not taken:
         return None
-    return model.objects.get(pk=pk)
+    return model.objects.select_related(*related).get(pk=pk)
 
 
 def skip(row: OutboundMail, reason: str) -> str:
@@ -187,12 +187,15 @@ def send(row: OutboundMail, letter: Letter, now: dt.datetime) -> str:
 
 
 def run_due(
-    model: type[Row], deliver: Callable[[Row, dt.datetime], str], now: dt.datetime
+    model: type[Row],
+    deliver: Callable[[Row, dt.datetime], str],
+    now: dt.datetime,
+    related: Sequence[str] = (),
 ) -> dict[str, int]:
     """Claim and deliver every row of `model` due at `now`; counts by outcome."""
     counts: dict[str, int] = {}
     for pk in due_ids(model, now):
-        row = claim(model, pk, now)
+        row = claim(model, pk, now, related)
         if row is None:
             continue  # another worker has it
         outcome = deliver(row, now)

@@ -203,7 +203,7 @@ def touchpoint_data(touchpoint: Touchpoint) -> dict[str, object]:
 
 def do_send_due(now: dt.datetime) -> dict[str, int]:
     """The worker's step: send every touchpoint due at `now` (claimed, so never twice)."""
-    return mail.run_due(Touchpoint, deliver, now)
+    return mail.run_due(Touchpoint, deliver, now, ("customer__owner", "contact", "invoice"))
 
 
 def upcoming(now: dt.datetime, days: int = PLAN_DAYS) -> dict[dt.date, list[Touchpoint]]:
