@@ -1,10 +1,23 @@
+from typing import Any
+
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from shomer.api import calls, commitments, invoices, views
 
-router = DefaultRouter()
+
+class Router(DefaultRouter):
+    """Ids in URLs are positive integers the database can hold: anything else is a 404 from
+    the URL resolver, never an overflow inside a view."""
+
+    def get_lookup_regex(self, viewset: Any, lookup_prefix: str = "") -> str:
+        if not hasattr(viewset, "lookup_value_regex"):
+            viewset.lookup_value_regex = r"[0-9]{1,18}"
+        return super().get_lookup_regex(viewset, lookup_prefix)
+
+
+router = Router()
 router.register("customers", views.CustomerViewSet, basename="customer")
 router.register("contacts", views.ContactViewSet, basename="contact")
 router.register("tickets", views.TicketViewSet, basename="ticket")
