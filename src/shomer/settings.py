@@ -73,6 +73,9 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("SHOMER_SITE_URL", "http://127.0.0.1:8000")
 SHOMER_BUSINESS_NAME = env_str("SHOMER_BUSINESS_NAME", "Shomer")
+# Staff roles that must sign in with a second factor, e.g. "manager,admin".
+SHOMER_2FA_REQUIRED_ROLES = env_list("SHOMER_2FA_REQUIRED_ROLES", [])
+OTP_TOTP_ISSUER = "Shomer"
 # Language analysis: where trained models are cached, and an optional BERT-family checkpoint
 # directory for `shomer language eval --transformer` (nothing is downloaded).
 SHOMER_LANGUAGE_MODELS_DIR = Path(
@@ -95,6 +98,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "shomer.core",
     "shomer.people",
     "shomer.customers",
@@ -125,6 +130,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "shomer.people.two_factor.TwoFactorMiddleware",
     "shomer.core.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -8,11 +8,14 @@ from shomer.conversations import views as conversations
 from shomer.core import views as core
 from shomer.customers import views as customers
 from shomer.notifications import views as notifications
+from shomer.people import security_views
 
 urlpatterns = [
     path("", core.home, name="home"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("login/verify/", security_views.verify, name="two-factor-verify"),
+    path("account/security/", security_views.security, name="security"),
     path("language/", core.set_language, name="set-language"),
     path("inbox/", conversations.inbox, name="inbox"),
     path("tickets/<int:ticket_id>/", conversations.ticket_page, name="ticket"),
