@@ -32,13 +32,15 @@ from shomer.conversations.models import (
     TimeEntry,
 )
 from shomer.core import audit
+from shomer.core.models import AuditEvent
 from shomer.customers.models import Contact, Customer
 from shomer.feedback import services as feedback
 from shomer.health.dirty import mark_dirty
 from shomer.language.normalize import fold
 from shomer.people.models import Team, User
 from shomer.sla import services as sla
-from shomer.webhooks.services import do_emit
+from shomer.sla.models import SlaTimer
+from shomer.webhooks.services import do_emit, is_wanted
 
 # Search text beyond this is not indexed: the first messages carry the gist.
 SEARCH_TEXT_LIMIT = 20_000
@@ -82,12 +84,29 @@ def _save(ticket: Ticket, fields: list[str]) -> None:
 
 
 def _emit_ticket(event: str, ticket: Ticket) -> None:
-    do_emit(event, ticket_data(ticket))
+    if is_wanted(event):  # the payload reads the tags: build it only for a listener
+        do_emit(event, ticket_data(ticket))
+
+
+def _emit_message(message: Message) -> None:
+    if is_wanted("message.created"):
+        do_emit("message.created", message_data(message))
 
 
 def _extend_search_text(ticket: Ticket, text: str) -> str:
     combined = f"{ticket.search_text} {fold(text)}".strip()
     return combined[:SEARCH_TEXT_LIMIT]
+
+
+def _audit_row(action: str, target: Ticket, *, actor: Any = None, **data: Any) -> AuditEvent:
+    """An unsaved audit event, as `audit.record` writes it (several go in one INSERT)."""
+    return AuditEvent(
+        action=action,
+        object_type=target._meta.label_lower,
+        object_id=str(target.pk),
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        data=data,
+    )
 
 
 @transaction.atomic
@@ -111,6 +130,11 @@ def do_create_ticket(
     """Open a ticket with its first message, from the customer.
 
     With an `idempotency_key` already stored, returns that message's ticket unchanged.
+
+    The ticket goes in once, already as its first message leaves it (count, search text,
+    last message, SLA due), with the clocks `sla.plan_start_timers` plans for a new ticket
+    and its first customer message (what `do_start_timers` and `on_message` would start);
+    the rest is `do_add_message`'s (`_after_message`).
     """
     if idempotency_key:
         existing = Message.objects.filter(idempotency_key=idempotency_key).first()
@@ -118,7 +142,8 @@ def do_create_ticket(
             return existing.ticket
     if contact is not None and customer is None:
         customer = contact.customer
-    ticket = Ticket.objects.create(
+    now = timezone.now()
+    ticket = Ticket(
         subject=subject.strip()[:300],
         channel=channel,
         kind=kind,
@@ -128,28 +153,37 @@ def do_create_ticket(
         contact=contact,
         team=team,
         assignee=assignee,
+        created_at=now,
+        updated_at=now,
+        last_message_at=now,
+        message_count=1,
         search_text=fold(subject)[:SEARCH_TEXT_LIMIT],
     )
+    ticket.search_text = _extend_search_text(ticket, body_text)
+    timers = sla.plan_start_timers([ticket], now=now)  # sets ticket.sla_due_at
+    ticket.save(force_insert=True)
+    SlaTimer.objects.bulk_create(timers)
     if tags:
         ticket.tags.set(_tags(tags))
-    audit.record("ticket.created", ticket, actor=acting_user, channel=channel)
-    sla.do_start_timers(ticket)
     _emit_ticket("ticket.created", ticket)
-    do_add_message(
-        ticket,
+    message = Message.objects.create(
+        ticket=ticket,
         direction=Direction.INBOUND,
+        channel=channel,
+        contact=contact,
         body_text=body_text,
         body_html=body_html,
-        contact=contact,
-        channel=channel,
         raw=raw,
-        idempotency_key=idempotency_key,
-        acting_user=acting_user,
+        idempotency_key=idempotency_key or None,
+        created_at=now,
     )
+    created = _audit_row("ticket.created", ticket, actor=acting_user, channel=channel)
+    _after_message(ticket, message, old_status=ticket.status, actor=acting_user, first=created)
     return ticket
 
 
-@transaction.atomic
+# Nested in a caller's transaction it needs no savepoint: nobody catches its errors half-way.
+@transaction.atomic(savepoint=False)
 def do_add_message(
     ticket: Ticket,
     *,
@@ -184,7 +218,8 @@ def do_add_message(
     )
     old_status = ticket.status
     fields = ["message_count", "search_text"]
-    ticket.message_count = F("message_count") + 1
+    count = ticket.message_count
+    ticket.message_count = F("message_count") + 1  # concurrent messages each count
     ticket.search_text = _extend_search_text(ticket, body_text)
     if direction != Direction.NOTE:
         ticket.last_message_at = now
@@ -200,25 +235,38 @@ def do_add_message(
     if ticket.status != old_status:
         fields.append("status")
     _save(ticket, fields)
-    ticket.refresh_from_db(fields=["message_count"])
+    # Not re-read: the row holds the exact count; this is the count as this call saw it.
+    ticket.message_count = count + 1
     sla.on_message(ticket, direction=direction, at=now, old_status=old_status)
+    _after_message(ticket, message, old_status=old_status, actor=acting_user or author)
+    return message
+
+
+def _after_message(
+    ticket: Ticket,
+    message: Message,
+    *,
+    old_status: str,
+    actor: User | None,
+    first: AuditEvent | None = None,
+) -> None:
+    """What follows a stored message (the ticket saved, its clocks moved): health marked,
+    the language read, the audit rows (`first`, a new ticket's, goes before the message's;
+    all in one INSERT) and the webhook events."""
     mark_dirty(ticket.customer_id)  # its health: waits, sentiment, activity
     # Language analysis (ARCHITECTURE §3): badges, shielding, incidents. An engine failure
     # is logged and leaves the message unanalysed (backfill reads it later), never lost.
     analysis.do_analyze_message(message)
-    audit.record(
-        f"message.{direction}",
-        ticket,
-        actor=acting_user or author,
-        message=message.pk,
-    )
-    do_emit("message.created", message_data(message))
+    rows = [first] if first is not None else []
+    rows.append(_audit_row(f"message.{message.direction}", ticket, actor=actor, message=message.pk))
     if ticket.status != old_status:
-        audit.record(
-            "ticket.status", ticket, actor=acting_user or author, old=old_status, new=ticket.status
+        rows.append(
+            _audit_row("ticket.status", ticket, actor=actor, old=old_status, new=ticket.status)
         )
+    AuditEvent.objects.bulk_create(rows)
+    _emit_message(message)
+    if ticket.status != old_status:
         _emit_ticket("ticket.updated", ticket)
-    return message
 
 
 def do_reply(

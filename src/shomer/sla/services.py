@@ -15,10 +15,12 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models.signals import post_delete, post_migrate, post_save
 from django.utils import timezone
 
 from shomer.conversations.models import Channel, Direction, Status, Ticket
 from shomer.core import audit
+from shomer.core.process_cache import ProcessCache
 from shomer.people.models import Role, Team, User
 from shomer.sla import rules
 from shomer.sla.calendar import Calendar, business_seconds_between
@@ -70,16 +72,17 @@ def default_calendar() -> BusinessCalendar:
 
 def calendar_for_team(team_id: int | None) -> Calendar:
     """The calendar a team's SLA clocks count (the default one for no team or no calendar)."""
-    if team_id is not None:
-        spec = Team.objects.filter(pk=team_id, calendar__isnull=False).values_list(
-            "calendar__spec", flat=True
-        )
-        for value in spec:
-            return parse_calendar(value)
-    return default_calendar().calendar
+    by_team, default = calendars_by_team()
+    return by_team.get(team_id, default) if team_id is not None else default
 
 
 def calendars_by_team() -> tuple[dict[int, Calendar], Calendar]:
+    """Every team's calendar, and the default (cached per process: see `_CALENDARS`).
+    The dict is shared: read it, never change it."""
+    return _CALENDARS.get()
+
+
+def _load_calendars() -> tuple[dict[int, Calendar], Calendar]:
     """Every team's calendar, and the default: one query however many tickets use them."""
     rows = BusinessCalendar.objects.filter(Q(is_default=True) | Q(teams__isnull=False))
     by_team: dict[int, Calendar] = {}
@@ -94,7 +97,24 @@ def calendars_by_team() -> tuple[dict[int, Calendar], Calendar]:
 
 
 def _policies() -> list[rules.PolicyRow]:
+    """Every SLA policy as plain rows (cached per process; a shared list, never changed)."""
+    return _POLICIES.get()
+
+
+def _load_policies() -> list[rules.PolicyRow]:
     return [policy.as_row() for policy in SlaPolicy.objects.all()]
+
+
+# Every new ticket and customer message reads the policies and the team calendars: they are
+# kept per process, dropped when a policy, calendar or team is saved or deleted here, and
+# reloaded by other processes within the cache's TTL (shomer.core.process_cache).
+_POLICIES = ProcessCache(_load_policies)
+_CALENDARS = ProcessCache(_load_calendars)
+for _model, _cache in ((SlaPolicy, _POLICIES), (BusinessCalendar, _CALENDARS), (Team, _CALENDARS)):
+    post_save.connect(_cache.invalidate, sender=_model, weak=False)
+    post_delete.connect(_cache.invalidate, sender=_model, weak=False)
+for _cache in (_POLICIES, _CALENDARS):
+    post_migrate.connect(_cache.invalidate, weak=False)  # a flushed test database
 
 
 def ticket_facts(ticket: Ticket) -> dict[str, str]:
@@ -168,9 +188,19 @@ def _start(ticket: Ticket, targets: Iterable[str], now: dt.datetime) -> list[Sla
 def refresh_ticket_due(ticket: Ticket) -> None:
     """Keep `Ticket.sla_due_at` the earliest due of its outstanding timers."""
     due = ticket.sla_timers.filter(OUTSTANDING).aggregate(due=Min("due_at"))["due"]
+    _set_ticket_due(ticket, due)
+
+
+def _set_ticket_due(ticket: Ticket, due: dt.datetime | None) -> None:
     if due != ticket.sla_due_at:
         Ticket.objects.filter(pk=ticket.pk).update(sla_due_at=due)
         ticket.sla_due_at = due
+
+
+def earliest_due(timers: Iterable[SlaTimer]) -> dt.datetime | None:
+    """The earliest due among the outstanding `timers` (what `Ticket.sla_due_at` holds)."""
+    dues = [timer.due_at for timer in timers if timer.is_outstanding and timer.due_at]
+    return min(dues) if dues else None
 
 
 def refresh_tickets_due(ticket_ids: Iterable[int]) -> None:
@@ -222,8 +252,7 @@ def plan_start_timers(tickets: Sequence[Ticket], *, now: dt.datetime) -> list[Sl
             for target in targets
             if target in choices
         ]
-        dues = [t.due_at for t in started if t.state == TimerState.RUNNING and t.due_at]
-        ticket.sla_due_at = min(dues) if dues else None
+        ticket.sla_due_at = earliest_due(started)
         timers.extend(started)
     return timers
 
@@ -246,9 +275,21 @@ def _outstanding(ticket: Ticket, targets: Sequence[str]) -> QuerySet[SlaTimer]:
     )
 
 
-def _complete(ticket: Ticket, targets: Sequence[str], now: dt.datetime, *, met: bool) -> None:
-    """End these targets' clocks: met (on time or late) when `met`, else cancelled."""
-    for timer in _outstanding(ticket, targets):
+def _complete(
+    ticket: Ticket,
+    targets: Sequence[str],
+    now: dt.datetime,
+    *,
+    met: bool,
+    timers: Iterable[SlaTimer] | None = None,
+) -> None:
+    """End these targets' clocks: met (on time or late) when `met`, else cancelled.
+    `timers`, when given, are the ticket's open timers already read (see `_open_timers`)."""
+    if timers is None:
+        chosen: Iterable[SlaTimer] = _outstanding(ticket, targets)
+    else:
+        chosen = [timer for timer in timers if timer.target in targets and _is_open(timer)]
+    for timer in chosen:
         was = timer.state
         late = was == TimerState.BREACHED or (
             was == TimerState.RUNNING and timer.due_at is not None and now > timer.due_at
@@ -287,10 +328,15 @@ def _pause(ticket: Ticket, now: dt.datetime) -> None:
         )
 
 
-def _resume(ticket: Ticket, now: dt.datetime) -> None:
-    """The customer answered (or the agent stopped waiting): paused clocks count again."""
+def _resume(ticket: Ticket, now: dt.datetime, timers: Iterable[SlaTimer] | None = None) -> None:
+    """The customer answered (or the agent stopped waiting): paused clocks count again.
+    `timers`, when given, are the ticket's open timers already read (see `_open_timers`)."""
     calendar = calendar_for_team(ticket.team_id)
-    for timer in ticket.sla_timers.filter(state=TimerState.PAUSED):
+    if timers is None:
+        paused: Iterable[SlaTimer] = ticket.sla_timers.filter(state=TimerState.PAUSED)
+    else:
+        paused = [timer for timer in timers if timer.state == TimerState.PAUSED]
+    for timer in paused:
         timer.state, timer.paused_at, timer.resumed_at = TimerState.RUNNING, None, now
         _apply_schedule(timer, calendar, now)
         timer.save(update_fields=[*_SCHEDULE_FIELDS, "state", "paused_at", "resumed_at"])
@@ -303,32 +349,52 @@ def _has_outstanding(ticket: Ticket, targets: Sequence[str]) -> bool:
     return _outstanding(ticket, targets).exists()
 
 
-@transaction.atomic
+def _is_open(timer: SlaTimer) -> bool:
+    """What `_outstanding` selects: running, paused, or breached and not yet met."""
+    return timer.state in (TimerState.RUNNING, TimerState.PAUSED) or (
+        timer.state == TimerState.BREACHED and timer.completed_at is None
+    )
+
+
+def _open_timers(ticket: Ticket) -> list[SlaTimer]:
+    """The ticket's open timers (`_is_open`), in the model's order: one query, from which
+    a message's changes and the ticket's new due are worked out."""
+    return list(_outstanding(ticket, rules.TARGETS))
+
+
+# Nested in the caller's transaction (no savepoint: nobody catches an error half-way).
+@transaction.atomic(savepoint=False)
 def on_message(ticket: Ticket, *, direction: str, at: dt.datetime, old_status: str) -> None:
     """A message was added (conversations.do_add_message, after the ticket was saved).
 
     From the customer: a paused clock resumes (the status left "pending"), a reopened ticket
     gets a new resolution clock, and a response clock starts unless one is counting. From an
     agent: the response clocks (first, next, callback) are met. Notes change nothing.
+    The ticket's open timers are read once; its due follows from them, not from a query.
     """
     if direction == Direction.NOTE:
         return
+    timers = _open_timers(ticket)
+
+    def counting(targets: Sequence[str]) -> bool:
+        return any(timer.target in targets and _is_open(timer) for timer in timers)
+
     if direction == Direction.INBOUND:
         if old_status == Status.PENDING and ticket.status != Status.PENDING:
-            _resume(ticket, at)
+            _resume(ticket, at, timers)
         reopened = old_status in CLOSED_STATUSES and ticket.status not in CLOSED_STATUSES
-        if reopened and not _has_outstanding(ticket, [Target.RESOLUTION]):
-            _start(ticket, [Target.RESOLUTION], at)
-        if ticket.status not in CLOSED_STATUSES and not _has_outstanding(
-            ticket, [Target.FIRST_RESPONSE, Target.NEXT_RESPONSE]
+        if reopened and not counting([Target.RESOLUTION]):
+            timers += _start(ticket, [Target.RESOLUTION], at)
+        if ticket.status not in CLOSED_STATUSES and not counting(
+            [Target.FIRST_RESPONSE, Target.NEXT_RESPONSE]
         ):
-            _start(ticket, [Target.NEXT_RESPONSE], at)
+            timers += _start(ticket, [Target.NEXT_RESPONSE], at)
     else:
-        _complete(ticket, RESPONSE_TARGETS, at, met=True)
-    refresh_ticket_due(ticket)
+        _complete(ticket, RESPONSE_TARGETS, at, met=True, timers=timers)
+    _set_ticket_due(ticket, earliest_due(timers))
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def on_ticket_changed(
     ticket: Ticket, changed: dict[str, tuple[Any, Any]], *, now: dt.datetime | None = None
 ) -> None:
@@ -362,7 +428,7 @@ def on_ticket_changed(
     refresh_ticket_due(ticket)
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def on_reassigned(ticket: Ticket) -> None:
     """A new assignee (conversations.do_assign): a clock that already warned the previous
     one warns the new assignee at the next scan; dues do not move."""
@@ -371,7 +437,7 @@ def on_reassigned(ticket: Ticket) -> None:
     )
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def on_merged(ticket: Ticket) -> None:
     """The ticket was merged into another: its clocks stop (the other ticket's count)."""
     now = timezone.now()

@@ -8,17 +8,42 @@ from typing import Any
 
 import requests
 from django.db import transaction
+from django.db.models.signals import post_delete, post_migrate, post_save
 from django.utils import timezone
 
+from shomer.core.process_cache import ProcessCache
 from shomer.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 from shomer.webhooks.rules import MAX_ATTEMPTS, retry_delay, signature
 
 TIMEOUT_SECONDS = 10
 
 
+def _load_endpoints() -> list[WebhookEndpoint]:
+    return list(WebhookEndpoint.objects.filter(is_active=True))
+
+
+# Every ticket and message event looks the endpoints up: they are kept per process, dropped
+# when an endpoint is saved or deleted, reloaded by other processes within the cache's TTL
+# (shomer.core.process_cache). Shared instances: read them, never change them.
+_ENDPOINTS = ProcessCache(_load_endpoints)
+post_save.connect(_ENDPOINTS.invalidate, sender=WebhookEndpoint, weak=False)
+post_delete.connect(_ENDPOINTS.invalidate, sender=WebhookEndpoint, weak=False)
+post_migrate.connect(_ENDPOINTS.invalidate, weak=False)  # a flushed test database
+
+
+def active_endpoints(event: str) -> list[WebhookEndpoint]:
+    """The active endpoints that want `event`."""
+    return [endpoint for endpoint in _ENDPOINTS.get() if endpoint.wants(event)]
+
+
+def is_wanted(event: str) -> bool:
+    """Does any active endpoint want `event`? (Callers skip building its payload if not.)"""
+    return bool(active_endpoints(event))
+
+
 def do_emit(event: str, data: dict[str, Any]) -> list[WebhookDelivery]:
     """Queue `event` for every active endpoint that wants it; sent after commit."""
-    endpoints = [e for e in WebhookEndpoint.objects.filter(is_active=True) if e.wants(event)]
+    endpoints = active_endpoints(event)
     if not endpoints:
         return []
     now = timezone.now()
