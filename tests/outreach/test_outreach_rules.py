@@ -227,3 +227,24 @@ def test_instalment_schedule_is_monthly_on_the_same_day():
 )
 def test_format_amount(amount, currency, expected):
     assert rules.format_amount(Decimal(amount), currency) == expected
+
+
+def test_the_pure_modules_import_no_django():
+    import ast
+    from pathlib import Path
+
+    import shomer
+
+    root = Path(shomer.__file__).parent
+    for name in ("outreach/rules.py", "outreach/defaults.py", "feedback/rules.py"):
+        tree = ast.parse((root / name).read_text(encoding="utf-8"))
+        imported = [
+            alias.name
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Import)
+            for alias in node.names
+        ]
+        imported += [
+            node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+        ]
+        assert [m for m in imported if m.split(".")[0] in ("django", "shomer")] == [], name
