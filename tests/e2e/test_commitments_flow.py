@@ -89,7 +89,22 @@ def test_a_promise_in_a_hebrew_reply_is_tracked_in_one_click_and_ends_kept(
     expect(page.get_by_test_id("promises-week")).to_contain_text("אחזור אלייך מחר עד 12:00")
     screenshot(page, "my-promises-he")
 
+    # "This will be late": the template in Noa's language, sent as a reply.
     page.goto(f"/tickets/{ticket.pk}/")
+    page.get_by_test_id("late-notice").click()
+    expect(page.get_by_role("heading", name="זה יתעכב")).to_be_visible()
+    body = page.get_by_label("הודעה ללקוח")
+    expect(body).to_contain_text("שלום נועה,")
+    expect(body).to_contain_text("הבטחנו לך: „אחזור אלייך מחר עד 12:00 עם תאריך אספקה סופי”")
+    screenshot(page, "late-notice-he")
+    page.get_by_role("button", name="שליחה ללקוח").click()
+    page.wait_for_url(f"**/tickets/{ticket.pk}/")
+    expect(page.get_by_test_id("thread").locator("article.outbound")).to_have_count(2)
+    commitment.refresh_from_db()
+    assert commitment.due_at == tomorrow_noon + dt.timedelta(days=1)
+    assert commitment.original_due_at == tomorrow_noon
+    assert commitment.state == CommitmentState.OPEN
+
     page.get_by_label("תשובה לנועה").fill(
         "נועה, הספק אישר: הכיסאות יגיעו ביום שלישי בבוקר. עדכנתי גם את ההזמנה."
     )
