@@ -224,3 +224,18 @@ def test_survey_results_page(dana_ticket, dana, eli, smtp_outbound):
     assert b'data-testid="csat-chart"' in response.content
     assert b"vendor/plotly/plotly.min.js" in response.content
     assert Client().get("/feedback/").status_code == 302
+
+
+def test_nps_waits_for_the_fatigue_period_instead_of_being_skipped(dana, support, smtp_outbound):
+    customer = Customer.objects.create(name="משרד עו״ד כהן", customer_since=dt.date(2024, 1, 1))
+    contact = Contact.objects.create(
+        customer=customer, name="שרה כהן", email="sara@cohen-law.example"
+    )
+    csat = solved(make_ticket(contact=contact, team=support, subject="הסכם שכירות"), dana)
+    Survey.objects.filter(pk=csat.pk).update(send_at=NOW - dt.timedelta(days=10))
+    services.do_send_due(NOW - dt.timedelta(days=10))  # surveyed ten days ago
+    assert services.do_plan_nps(NOW) == 0
+    assert services.do_plan_nps(NOW + dt.timedelta(days=19)) == 0
+    assert services.do_plan_nps(NOW + dt.timedelta(days=20)) == 1
+    nps = Survey.objects.get(kind=SurveyKind.NPS)
+    assert services.do_send_due(nps.send_at) == {"sent": 1}

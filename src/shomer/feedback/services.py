@@ -124,13 +124,24 @@ def _morning(now: dt.datetime) -> dt.datetime:
 
 
 def do_plan_nps(now: dt.datetime) -> int:
-    """Plan an NPS survey for every active customer it is due for (see rules.nps_due)."""
+    """Plan an NPS survey for every active customer it is due for (see rules.nps_due).
+
+    A customer surveyed within the fatigue period is left for a later day rather than
+    planned and skipped, and an NPS skipped for fatigue does not count as the last one: the
+    cadence waits for fatigue, it is not reset by it."""
     config = outreach.loyalty_settings()
     today = outreach.today(now)
     last = dict(
         Survey.objects.filter(kind=SurveyKind.NPS)
+        .exclude(reason=SkipReason.FATIGUE)
         .values("customer_id")
         .annotate(last=Max("created_at"))
+        .values_list("customer_id", "last")
+    )
+    recently = dict(
+        Survey.objects.filter(sent_at__isnull=False)
+        .values("customer_id")
+        .annotate(last=Max("sent_at"))
         .values_list("customer_id", "last")
     )
     planned = 0
@@ -138,6 +149,8 @@ def do_plan_nps(now: dt.datetime) -> int:
     for customer in customers.iterator(chunk_size=500):
         since = customer.customer_since or outreach.today(customer.created_at)
         if not rules.nps_due(last.get(customer.pk), since, today, config.nps_cadence_days):
+            continue
+        if not rules.fatigue_allows(recently.get(customer.pk), now, config.survey_fatigue_days):
             continue
         survey = _new_survey(
             SurveyKind.NPS, customer, outreach.recipient(customer), _morning(now), now=now
