@@ -314,6 +314,12 @@ SPECTACULAR_SETTINGS = {
         "CallOutcomeEnum": "shomer.channels.phone.adapters.CallOutcome",
         "CommitmentKindEnum": "shomer.commitments.models.CommitmentKind",
         "CommitmentStateEnum": "shomer.commitments.models.CommitmentState",
+        "SurveyKindEnum": "shomer.feedback.models.SurveyKind",
+        "SurveyStatusEnum": "shomer.outreach.models.SendStatus",
+        "SurveySkipReasonEnum": "shomer.outreach.models.SkipReason",
+        "AnswerChannelEnum": "shomer.feedback.models.AnswerChannel",
+        "ChannelEnum": "shomer.conversations.models.Channel",  # tickets' name, as before surveys
+        "ExitReasonEnum": "shomer.feedback.models.ExitReason",
     },
 }
 

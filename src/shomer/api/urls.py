@@ -4,7 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from shomer.api import calls, commitments, invoices, views
+from shomer.api import calls, commitments, invoices, surveys, views
 
 
 class Router(DefaultRouter):
@@ -26,6 +26,8 @@ router.register("invoices", invoices.InvoiceViewSet, basename="invoice")
 router.register("customer-scores", invoices.CustomerScoreViewSet, basename="customer-score")
 router.register("calls", calls.CallViewSet, basename="call")
 router.register("commitments", commitments.CommitmentViewSet, basename="api-commitment")
+router.register("surveys", surveys.SurveyViewSet, basename="api-survey")
+router.register("survey-answers", surveys.SurveyAnswerViewSet, basename="api-survey-answer")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
