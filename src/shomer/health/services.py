@@ -85,7 +85,9 @@ from shomer.people.models import Role, User
 MIN_FIT_CUSTOMERS = 20
 MIN_FIT_REPEATERS = 5
 INCREMENTAL_BATCH = 500
-WRITE_BATCH = 2000
+# Rows per INSERT statement: 17 columns x 1,000 rows stays under SQLite's 32,766 and
+# PostgreSQL's 65,535 parameters.
+UPSERT_ROWS = 1000
 TREND_DAYS = 30
 TIER_RANK = {Tier.BASIC: 0, Tier.STANDARD: 1, Tier.PREMIUM: 2, Tier.VIP: 3}
 CENT = Decimal("0.01")
@@ -348,8 +350,8 @@ def evaluate_customer(
     rates: dict[str, float],
 ) -> Evaluation:
     cid = customer.id
-    today = collected.as_of.astimezone(zone()).date()
-    sources = collected.sources | {"btyd"}
+    today = collected.today
+    sources = collected.sources
     tickets = collected.tickets.get(cid)
     invoices = collected.invoices.get(cid)
     analysis = collected.analysis.get(cid) if collected.analysis is not None else None
@@ -604,23 +606,59 @@ SNAPSHOT_COLUMNS = ["health", "churn_risk", "fit", "profit"]
 
 
 def _upsert(table: str, keys: list[str], columns: list[str], rows: list[tuple[Any, ...]]) -> None:
-    """INSERT ... ON CONFLICT DO UPDATE, many rows a statement (SQLite and PostgreSQL):
-    a full recompute writes 100,000 rows, too many for model instances and bulk_create."""
+    """INSERT ... VALUES (...), (...), ... ON CONFLICT DO UPDATE, UPSERT_ROWS rows a
+    statement (SQLite and PostgreSQL): a full recompute writes 100,000 rows, too many for
+    model instances, and one round trip per row is what makes a network database slow."""
     if not rows:
+        return
+    if connection.vendor == "postgresql" and len(rows) > UPSERT_ROWS:
+        _upsert_by_copy(table, keys, columns, rows)
         return
     quote = connection.ops.quote_name  # "on" is a keyword
     names = ", ".join(quote(name) for name in [*keys, *columns])
     json_cast = "::jsonb" if connection.vendor == "postgresql" else ""
-    marks = ", ".join(f"%s{json_cast}" if name == "details" else "%s" for name in [*keys, *columns])
+    row_marks = (
+        "("
+        + ", ".join(f"%s{json_cast}" if name == "details" else "%s" for name in [*keys, *columns])
+        + ")"
+    )
     updates = ", ".join(f"{quote(name)} = excluded.{quote(name)}" for name in columns)
     conflict = ", ".join(quote(name) for name in keys)
-    sql = (
-        f"INSERT INTO {quote(table)} ({names}) VALUES ({marks}) "
-        f"ON CONFLICT ({conflict}) DO UPDATE SET {updates}"
-    )
     with connection.cursor() as cursor:
-        for start in range(0, len(rows), WRITE_BATCH):
-            cursor.executemany(sql, rows[start : start + WRITE_BATCH])
+        for start in range(0, len(rows), UPSERT_ROWS):
+            batch = rows[start : start + UPSERT_ROWS]
+            values = ", ".join([row_marks] * len(batch))
+            cursor.execute(
+                f"INSERT INTO {quote(table)} ({names}) VALUES {values} "
+                f"ON CONFLICT ({conflict}) DO UPDATE SET {updates}",
+                [value for row in batch for value in row],
+            )
+
+
+def _upsert_by_copy(
+    table: str, keys: list[str], columns: list[str], rows: list[tuple[Any, ...]]
+) -> None:
+    """PostgreSQL, many rows: COPY into a temporary table, then one INSERT ... SELECT ...
+    ON CONFLICT. No parameters to bind, one statement to plan. Precondition: inside a
+    transaction (the temporary table goes with it)."""
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(name) for name in [*keys, *columns])
+    updates = ", ".join(f"{quote(name)} = excluded.{quote(name)}" for name in columns)
+    conflict = ", ".join(quote(name) for name in keys)
+    staging = quote(f"{table}_staging")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {staging} ON COMMIT DROP AS "
+            f"SELECT {names} FROM {quote(table)} WITH NO DATA"
+        )
+        with cursor.cursor.copy(f"COPY {staging} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        cursor.execute(
+            f"INSERT INTO {quote(table)} ({names}) SELECT {names} FROM {staging} "
+            f"ON CONFLICT ({conflict}) DO UPDATE SET {updates}"
+        )
+        cursor.execute(f"DROP TABLE {staging}")
 
 
 def _write(

@@ -15,13 +15,26 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from django.apps import apps
 from django.conf import settings
 from django.db import DatabaseError, transaction
-from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, QuerySet, Sum
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    FloatField,
+    Func,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+)
 from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, TruncDate
 
 from shomer.conversations.models import OPEN_STATUSES, Direction, Kind, Priority, Ticket
@@ -114,9 +127,14 @@ class Collected:
     other_costs: dict[int, Decimal] = field(default_factory=dict)
     contract_revenue: dict[int, Decimal] = field(default_factory=dict)
 
-    @property
+    @cached_property
+    def today(self) -> dt.date:
+        return self.as_of.astimezone(zone()).date()
+
+    @cached_property
     def sources(self) -> frozenset[str]:
-        present = {"conversations", "invoices"}
+        """The sources that answered, and the purchase models (always there)."""
+        present = {"conversations", "invoices", "btyd"}
         for name in ("sla", "promises", "analysis", "incidents", "surveys", "handoffs"):
             if getattr(self, name) is not None:
                 present.add({"promises": "commitments", "surveys": "feedback"}.get(name, name))
@@ -159,6 +177,32 @@ def _after_hours() -> Q:
     )
 
 
+class HoursBetween(Func):
+    """Hours from one datetime column to another, with each database's own arithmetic
+    (SQLite's julianday, PostgreSQL's epoch): Django's generic datetime-plus-interval runs
+    a Python function per row on SQLite."""
+
+    output_field = FloatField()
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        end, start = self.source_expressions
+        sql_end, params_end = compiler.compile(end)
+        sql_start, params_start = compiler.compile(start)
+        return f"((julianday({sql_end}) - julianday({sql_start})) * 24.0)", [
+            *params_end,
+            *params_start,
+        ]
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        end, start = self.source_expressions
+        sql_end, params_end = compiler.compile(end)
+        sql_start, params_start = compiler.compile(start)
+        return f"(EXTRACT(EPOCH FROM ({sql_end} - {sql_start})) / 3600.0)", [
+            *params_end,
+            *params_start,
+        ]
+
+
 def read_tickets(as_of: dt.datetime, ids: Sequence[int] | None) -> dict[int, TicketCounts]:
     recent, history, year = (_ago(as_of, d) for d in (RECENT_DAYS, HISTORY_DAYS, YEAR_DAYS))
     day_before = _ago(as_of, 1)
@@ -175,28 +219,14 @@ def read_tickets(as_of: dt.datetime, ids: Sequence[int] | None) -> dict[int, Tic
     complaint = Q(kind=Kind.COMPLAINT)
     rows = (
         tickets.filter(created_at__gte=year)
+        .annotate(wait_hours=HoursBetween("first_response_at", "created_at"))
         .values("customer_id")
         .annotate(
             tickets_recent=Count("id", filter=in_recent),
             answered=Count("id", filter=in_recent & answered),
-            answered_fast=Count(
-                "id",
-                filter=in_recent
-                & answered
-                & Q(first_response_at__lte=F("created_at") + dt.timedelta(hours=FAST_HOURS)),
-            ),
-            answered_day=Count(
-                "id",
-                filter=in_recent
-                & answered
-                & Q(first_response_at__lte=F("created_at") + dt.timedelta(hours=24)),
-            ),
-            answered_slow=Count(
-                "id",
-                filter=in_recent
-                & answered
-                & Q(first_response_at__lte=F("created_at") + dt.timedelta(hours=SLOW_HOURS)),
-            ),
+            answered_fast=Count("id", filter=in_recent & answered & Q(wait_hours__lte=FAST_HOURS)),
+            answered_day=Count("id", filter=in_recent & answered & Q(wait_hours__lte=24)),
+            answered_slow=Count("id", filter=in_recent & answered & Q(wait_hours__lte=SLOW_HOURS)),
             unanswered_over_day=Count(
                 "id",
                 filter=Q(created_at__lt=day_before)
