@@ -530,3 +530,12 @@ def test_a_logged_call_keeps_the_callback_and_stops_its_clock(clock, dana_ticket
     assert (callback.state, callback.next_action_at) == (CommitmentState.KEPT, None)
     assert WebhookDelivery.objects.filter(event="commitment.kept").count() == 1
     assert run_scan(at(2026, 11, 30, 12)).broken == 0
+
+
+def test_the_beat_task_runs_the_scan_at_the_clocks_time(clock, dana_ticket, dana, michal):
+    from shomer.commitments.tasks import scan_commitments
+
+    promise(dana_ticket, at(2026, 11, 20, 12))
+    clock.set(at(2026, 11, 20, 12, 1))
+    assert scan_commitments.delay().get() == {"reminded": 0, "broken": 1}
+    assert scan_commitments() == {"reminded": 0, "broken": 0}
