@@ -36,7 +36,15 @@ class CustomerScoreAdmin(admin.ModelAdmin):
 
 @admin.register(Playbook)
 class PlaybookAdmin(admin.ModelAdmin):
+    """Read-only here: managers edit playbooks on /health/playbooks/, where it is audited."""
+
     list_display = ["customer_type", "updated_at", "updated_by"]
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
 
 
 @admin.register(Offboarding)
