@@ -56,7 +56,7 @@ def test_every_built_in_template_uses_only_its_variables():
             assert "{" not in filled, (key, language)
 
 
-_PLAIN = st.text(alphabet=st.characters(blacklist_characters="{}"), max_size=10)
+_PLAIN = st.text(alphabet="ab שלום,. -", max_size=10)  # no braces
 
 
 @given(

@@ -22,6 +22,7 @@ link; a held ladder is the way to stop them for one customer.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Final
 
@@ -31,6 +32,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, override
 
+from shomer.conversations.models import Ticket
 from shomer.core import audit
 from shomer.customers.invoices import do_update_invoice
 from shomer.customers.models import Invoice, InvoiceStatus
@@ -99,25 +101,35 @@ def tone_check(text: str, first_name: str, language: str) -> dict[str, Any]:
     }
 
 
-def _write(reminder: CollectionReminder) -> None:
+def _write(reminder: CollectionReminder, edits: services.Edits | None = None) -> None:
     """Fill the reminder's language, recipient, subject and text from the template."""
     invoice = reminder.invoice
     contact = reminder.contact
     language = mail.mail_language(contact.language if contact else "", invoice.customer.language)
     variables = _variables(invoice, contact, language)
-    subject, body = services.render_template(f"collection_{reminder.step}", language, variables)
+    subject, body = services.render_template(
+        f"collection_{reminder.step}", language, variables, edits
+    )
     reminder.language, reminder.subject, reminder.body = language, subject[:300], body
     reminder.recipient = contact.email if contact else ""
 
 
-def _review(reminder: CollectionReminder, now: dt.datetime) -> str:
-    """Decide what happens to a reminder now; the status it should have (not saved)."""
+def _review(
+    reminder: CollectionReminder, now: dt.datetime, complaints: set[int] | None = None
+) -> str:
+    """Decide what happens to a reminder now; the status it should have (not saved).
+    `complaints`: the customers with an open complaint, when the caller read them at once."""
     customer = reminder.invoice.customer
     first_name = reminder.contact.first_name if reminder.contact else ""
     reminder.tone = tone_check(
         f"{reminder.subject}\n{reminder.body}", first_name, reminder.language
     )
-    if reminder.decision != DECISION_SEND and services.has_open_complaint(customer):
+    complaint = (
+        customer.pk in complaints
+        if complaints is not None
+        else services.has_open_complaint(customer)
+    )
+    if reminder.decision != DECISION_SEND and complaint:
         return SendStatus.WAITING_DECISION
     if reminder.tone["blocked"]:
         return SendStatus.NEEDS_REVIEW
@@ -169,17 +181,29 @@ def _next_slot(now: dt.datetime, hour: int) -> dt.datetime:
     return when
 
 
+@dataclass(frozen=True)
+class _Batch:
+    """What a planning run reads once: the send hour, the managers' texts, the customers
+    with an open complaint."""
+
+    hour: int
+    edits: services.Edits
+    complaints: set[int]
+
+
 @transaction.atomic
-def _create(invoice: Invoice, step: int, now: dt.datetime, hour: int) -> CollectionReminder | None:
+def _create(
+    invoice: Invoice, step: int, now: dt.datetime, batch: _Batch
+) -> CollectionReminder | None:
     reminder = CollectionReminder(
         invoice=invoice,
         customer=invoice.customer,
         contact=services.recipient(invoice.customer),
         step=step,
-        send_at=_next_slot(now, hour),
+        send_at=_next_slot(now, batch.hour),
     )
-    _write(reminder)
-    reminder.status = _review(reminder, now)
+    _write(reminder, batch.edits)
+    reminder.status = _review(reminder, now, batch.complaints)
     try:
         with transaction.atomic():
             reminder.save()
@@ -195,16 +219,25 @@ def _create(invoice: Invoice, step: int, now: dt.datetime, hour: int) -> Collect
 def do_plan(now: dt.datetime) -> dict[str, int]:
     """Cancel what was paid, then write each overdue invoice's next reminder when it is due."""
     today = services.today(now)
-    hour = services.loyalty_settings().send_hour
     cancelled = _cancel_settled()
+    batch = _Batch(
+        hour=services.loyalty_settings().send_hour,
+        edits=services.template_edits(),
+        complaints=set(
+            Ticket.objects.filter(services.open_complaint_filter(), customer__isnull=False)
+            .values_list("customer_id", flat=True)
+            .distinct()
+        ),
+    )
     counts = {"cancelled": cancelled, "planned": 0}
-    for invoice in overdue_invoices(today).iterator(chunk_size=500):
-        reminders = list(invoice.reminders.values_list("step", "status"))
+    invoices = overdue_invoices(today).prefetch_related("reminders", "customer__contacts")
+    for invoice in invoices.iterator(chunk_size=500):
+        reminders = [(r.step, r.status) for r in invoice.reminders.all()]
         if any(status in (*PENDING, SendStatus.HELD) for _step, status in reminders):
             continue  # one at a time, and none while the ladder is held
         assert invoice.due_on is not None  # overdue_invoices() has due dates only
         step = rules.ladder_step_due((today - invoice.due_on).days, [s for s, _ in reminders])
-        if step is not None and _create(invoice, step, now, hour) is not None:
+        if step is not None and _create(invoice, step, now, batch) is not None:
             counts["planned"] += 1
     return counts
 

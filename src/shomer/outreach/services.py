@@ -93,18 +93,35 @@ class Text:
     is_default: bool
 
 
-def template_text(key: str, language: str) -> Text:
+Edits = dict[tuple[str, str], Text]
+
+
+def template_edits() -> Edits:
+    """Every manager's text at once (a batch reads them once, not per mail)."""
+    return {
+        (row.key, row.language): Text(row.subject, row.body, False)
+        for row in MessageTemplate.objects.all()
+    }
+
+
+def template_text(key: str, language: str, edits: Edits | None = None) -> Text:
     """The manager's text for `key` in `language`, else the built-in one."""
-    row = MessageTemplate.objects.filter(key=key, language=language).first()
-    if row is not None:
-        return Text(row.subject, row.body, False)
+    if edits is not None:
+        found = edits.get((key, language))
+    else:
+        row = MessageTemplate.objects.filter(key=key, language=language).first()
+        found = Text(row.subject, row.body, False) if row is not None else None
+    if found is not None:
+        return found
     subject, body = DEFAULT_TEMPLATES[key][language]
     return Text(subject, body, True)
 
 
-def render_template(key: str, language: str, variables: dict[str, str]) -> tuple[str, str]:
+def render_template(
+    key: str, language: str, variables: dict[str, str], edits: Edits | None = None
+) -> tuple[str, str]:
     """(subject, body) of `key` in `language`, filled with `variables`."""
-    text = template_text(key, language)
+    text = template_text(key, language, edits)
     return rules.render(text.subject, variables), rules.render(text.body, variables)
 
 

@@ -13,15 +13,21 @@ at sending time and the row is skipped with the reason.
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from typing import Final
 
-from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from shomer.customers.models import Contact, Customer, CustomerKind, Invoice, InvoiceStatus
 from shomer.outreach import mail, rules, services
-from shomer.outreach.models import SendStatus, SkipReason, Touchpoint, TouchpointKind
+from shomer.outreach.models import (
+    LoyaltySettings,
+    SendStatus,
+    SkipReason,
+    Touchpoint,
+    TouchpointKind,
+)
 from shomer.webhooks.services import do_emit
 
 PLAN_DAYS: Final = 30
@@ -32,96 +38,116 @@ CHECKIN_QUIET_DAYS: Final = 7
 SALE_LOOKBACK_DAYS: Final = 30
 
 
-def _plan_row(
+Candidate = tuple[int, int | None, str, dt.date, str, int | None, dt.datetime]
+
+
+def _occasions(
     customer: Customer,
-    contact: Contact | None,
-    kind: str,
-    occasion: dt.date,
-    *,
-    hour: int,
-    key: str = "",
-    invoice: Invoice | None = None,
-    business_day: bool = True,
-) -> Touchpoint | None:
-    day = rules.business_day_on_or_after(occasion) if business_day else occasion
-    try:
-        with transaction.atomic():
-            return Touchpoint.objects.create(
-                customer=customer,
-                contact=contact,
-                kind=kind,
-                occasion_on=occasion,
-                occasion_key=key,
-                invoice=invoice,
-                send_at=rules.slot(day, hour, services.ZONE),
-            )
-    except IntegrityError:  # already planned
-        return None
+    sales: list[Invoice],
+    start: dt.date,
+    end: dt.date,
+    config: LoyaltySettings,
+    busy: set[dt.date],
+) -> list[Candidate]:
+    """One customer's touchpoints in [start, end]: (customer, contact, kind, occasion, key,
+    invoice, send_at). `busy` holds the days of their other touchpoints already planned."""
+    hour = config.send_hour
+    contact = services.recipient(customer)
+    contact_id = contact.pk if contact else None
+    found: list[Candidate] = []
+
+    def add(
+        person: int | None,
+        kind: str,
+        day: dt.date,
+        key: str = "",
+        invoice: int | None = None,
+        business_day: bool = True,
+    ) -> None:
+        sending = rules.business_day_on_or_after(day) if business_day else day
+        send_at = rules.slot(sending, hour, services.ZONE)
+        found.append((customer.pk, person, kind, day, key, invoice, send_at))
+
+    # Birthdays: on the day itself, Shabbat or not (a greeting a day late is no greeting).
+    for person in customer.contacts.all():
+        if person.birthday:
+            for day in rules.birthdays_between(person.birthday, start, end):
+                add(person.pk, TouchpointKind.BIRTHDAY, day, f"contact:{person.pk}", None, False)
+    if customer.kind == CustomerKind.PERSON and customer.birthday:
+        for day in rules.birthdays_between(customer.birthday, start, end):
+            add(contact_id, TouchpointKind.BIRTHDAY, day, "customer", None, False)
+    since = customer.customer_since
+    if since is not None:
+        for day in rules.yearly_between(since, start, end):
+            add(contact_id, TouchpointKind.ANNIVERSARY, day)
+        onboarded = since + dt.timedelta(days=config.after_onboarding_days)
+        if start <= onboarded <= end:
+            add(contact_id, TouchpointKind.AFTER_ONBOARDING, onboarded)
+    for invoice in sales:
+        day = invoice.issued_on + dt.timedelta(days=config.after_sale_days)
+        if start <= day <= end:
+            add(contact_id, TouchpointKind.AFTER_SALE, day, f"invoice:{invoice.pk}", invoice.pk)
+    if since is not None:
+        quiet = dt.timedelta(days=CHECKIN_QUIET_DAYS)
+        taken = busy | {candidate[3] for candidate in found}
+        for day in rules.monthly_between(since, start, end, config.checkin_every_months):
+            if not any(abs(day - other) <= quiet for other in taken):
+                add(contact_id, TouchpointKind.CHECKIN, day)
+    return found
 
 
 def do_plan(now: dt.datetime, *, days: int = PLAN_DAYS) -> int:
-    """Plan the touchpoints of the next `days` days (today included); how many are new."""
+    """Plan the touchpoints of the next `days` days (today included); how many are new.
+
+    Read in a few queries (customers with their contacts, the recent sales, what is planned
+    already) and written in batches of one INSERT; rows that exist (planned by an earlier
+    run, or by another worker at the same moment) are left alone."""
     config = services.loyalty_settings()
     start = services.today(now)
     end = start + dt.timedelta(days=days - 1)
-    hour = config.send_hour
-    planned = 0
-    customers = services.worth_keeping(Customer.objects.all()).prefetch_related("contacts")
-    for customer in customers.iterator(chunk_size=500):
-        contact = services.recipient(customer)
-        # Birthdays: on the day itself, Shabbat or not (a greeting a day late is no greeting).
-        for person in customer.contacts.all():
-            if person.birthday:
-                for day in rules.birthdays_between(person.birthday, start, end):
-                    row = _plan_row(customer, person, TouchpointKind.BIRTHDAY, day, hour=hour,
-                                    key=f"contact:{person.pk}", business_day=False)  # fmt: skip
-                    planned += row is not None
-        if customer.kind == CustomerKind.PERSON and customer.birthday:
-            for day in rules.birthdays_between(customer.birthday, start, end):
-                row = _plan_row(customer, contact, TouchpointKind.BIRTHDAY, day, hour=hour,
-                                key="customer", business_day=False)  # fmt: skip
-                planned += row is not None
-        since = customer.customer_since
-        if since is not None:
-            for day in rules.yearly_between(since, start, end):
-                planned += (
-                    _plan_row(customer, contact, TouchpointKind.ANNIVERSARY, day, hour=hour)
-                    is not None
-                )
-            onboarded = since + dt.timedelta(days=config.after_onboarding_days)
-            if start <= onboarded <= end:
-                planned += (
-                    _plan_row(
-                        customer, contact, TouchpointKind.AFTER_ONBOARDING, onboarded, hour=hour
-                    )
-                    is not None
-                )
-            for day in rules.monthly_between(since, start, end, config.checkin_every_months):
-                if not _busy(customer, day):
-                    planned += (
-                        _plan_row(customer, contact, TouchpointKind.CHECKIN, day, hour=hour)
-                        is not None
-                    )
-        sales = Invoice.objects.filter(
-            customer=customer,
-            issued_on__gte=start - dt.timedelta(days=SALE_LOOKBACK_DAYS),
-        ).exclude(status=InvoiceStatus.VOID)
-        for invoice in sales:
-            day = invoice.issued_on + dt.timedelta(days=config.after_sale_days)
-            if start <= day <= end:
-                row = _plan_row(customer, contact, TouchpointKind.AFTER_SALE, day, hour=hour,
-                                key=f"invoice:{invoice.pk}", invoice=invoice)  # fmt: skip
-                planned += row is not None
-    return planned
-
-
-def _busy(customer: Customer, day: dt.date) -> bool:
     quiet = dt.timedelta(days=CHECKIN_QUIET_DAYS)
-    return (
-        Touchpoint.objects.filter(customer=customer, occasion_on__range=(day - quiet, day + quiet))
-        .exclude(kind=TouchpointKind.CHECKIN)
-        .exists()
+    kept = services.worth_keeping(Customer.objects.all())
+    sales: dict[int, list[Invoice]] = defaultdict(list)
+    recent_sales = (
+        Invoice.objects.filter(
+            customer__in=kept, issued_on__gte=start - dt.timedelta(days=SALE_LOOKBACK_DAYS)
+        )
+        .exclude(status=InvoiceStatus.VOID)
+        .only("pk", "customer_id", "issued_on")
     )
+    for invoice in recent_sales:
+        sales[invoice.customer_id].append(invoice)
+    existing: set[tuple[int, str, dt.date, str]] = set()
+    busy: dict[int, set[dt.date]] = defaultdict(set)
+    planned = Touchpoint.objects.filter(occasion_on__range=(start - quiet, end + quiet))
+    for customer_id, kind, occasion, key in planned.values_list(
+        "customer_id", "kind", "occasion_on", "occasion_key"
+    ):
+        existing.add((customer_id, kind, occasion, key))
+        if kind != TouchpointKind.CHECKIN:
+            busy[customer_id].add(occasion)
+    new: list[Touchpoint] = []
+    for customer in kept.prefetch_related("contacts").iterator(chunk_size=1000):
+        candidates = _occasions(
+            customer, sales.get(customer.pk, []), start, end, config, busy[customer.pk]
+        )
+        for customer_id, contact_id, kind, occasion, key, invoice_id, send_at in candidates:
+            if (customer_id, kind, occasion, key) in existing:
+                continue
+            new.append(
+                Touchpoint(
+                    customer_id=customer_id,
+                    contact_id=contact_id,
+                    kind=kind,
+                    occasion_on=occasion,
+                    occasion_key=key,
+                    invoice_id=invoice_id,
+                    send_at=send_at,
+                    created_at=now,
+                )
+            )
+    Touchpoint.objects.bulk_create(new, ignore_conflicts=True, batch_size=1000)
+    return len(new)
 
 
 def _still_valid(touchpoint: Touchpoint) -> bool:

@@ -86,7 +86,7 @@ def _book(customers: int, seed: int) -> None:
 
 @benchmark("loyalty_outreach")
 def outreach(quick: bool) -> Iterator[dict[str, Any]]:
-    customers = 300 if quick else 5_000
+    customers = 120 if quick else 5_000
     now = dt.datetime(2026, 11, 22, 7, tzinfo=ZONE)
     with (
         bench_database() as vendor,
