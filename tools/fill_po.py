@@ -21,7 +21,7 @@ def unquote(block: str) -> str:
 
 
 def _without_fuzzy(line: str) -> str:
-    """"#, fuzzy, python-format" → "#, python-format"; other lines unchanged."""
+    """ "#, fuzzy, python-format" → "#, python-format"; other lines unchanged."""
     if not line.startswith("#,"):
         return line
     flags = [flag.strip() for flag in line[2:].split(",") if flag.strip() != "fuzzy"]

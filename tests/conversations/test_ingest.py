@@ -29,7 +29,11 @@ def test_a_new_message_opens_a_ticket_for_the_known_contact(noa):
     message = ticket.messages.get()
     assert bytes(message.raw) == b"From: noa@smile.example\r\n\r\nraw body"
     record = InboundRecord.objects.get()
-    assert (record.status, record.ticket_id, record.message_id) == ("created", ticket.pk, message.pk)
+    assert (record.status, record.ticket_id, record.message_id) == (
+        "created",
+        ticket.pk,
+        message.pk,
+    )
 
 
 def test_the_same_delivery_twice_is_one_message(noa):
@@ -44,7 +48,9 @@ def test_the_same_delivery_twice_is_one_message(noa):
 
 def test_a_reply_threads_by_reference(noa):
     first = ingest(inbound())
-    reply = ingest(inbound("<2@mail.example>", text="עדיין לא עובד", reference_keys=("<1@mail.example>",)))
+    reply = ingest(
+        inbound("<2@mail.example>", text="עדיין לא עובד", reference_keys=("<1@mail.example>",))
+    )
 
     assert reply.status == InboundStatus.APPENDED
     assert reply.ticket_id == first.ticket_id
@@ -65,7 +71,9 @@ def test_a_ticket_number_threads_only_for_its_own_customer(noa):
 
 def test_subject_fallback_joins_the_open_ticket_of_the_same_contact(noa):
     first = ingest(inbound(thread_subject="האתר לא עולה"))
-    again = ingest(inbound("<5@mail.example>", subject="Re: האתר לא עולה", thread_subject="האתר לא עולה"))
+    again = ingest(
+        inbound("<5@mail.example>", subject="Re: האתר לא עולה", thread_subject="האתר לא עולה")
+    )
     assert again.ticket_id == first.ticket_id
 
 
@@ -93,7 +101,9 @@ def test_an_auto_reply_never_opens_a_ticket(noa):
 
 def test_an_auto_reply_to_a_ticket_is_kept_as_a_note(noa):
     first = ingest(inbound())
-    result = ingest(inbound("<ooo@mail.example>", is_automatic=True, reference_keys=("<1@mail.example>",)))
+    result = ingest(
+        inbound("<ooo@mail.example>", is_automatic=True, reference_keys=("<1@mail.example>",))
+    )
     assert result.ticket_id == first.ticket_id
     assert Message.objects.get(pk=result.message_id).direction == Direction.NOTE
 
