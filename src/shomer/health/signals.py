@@ -25,7 +25,6 @@ from django.db import DatabaseError, transaction
 from django.db.models import (
     Count,
     Exists,
-    F,
     FloatField,
     Func,
     Max,
@@ -201,6 +200,21 @@ class HoursBetween(Func):
             *params_end,
             *params_start,
         ]
+
+
+class DaysBetween(Func):
+    """Days from one date column to another (julianday on SQLite, date subtraction on
+    PostgreSQL), for the same reason as HoursBetween."""
+
+    output_field = FloatField()
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        end, start = (compiler.compile(e) for e in self.source_expressions)
+        return f"(julianday({end[0]}) - julianday({start[0]}))", [*end[1], *start[1]]
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        end, start = (compiler.compile(e) for e in self.source_expressions)
+        return f"(({end[0]}) - ({start[0]}))", [*end[1], *start[1]]
 
 
 def read_tickets(as_of: dt.datetime, ids: Sequence[int] | None) -> dict[int, TicketCounts]:
@@ -442,31 +456,36 @@ def read_invoices(
 ) -> dict[int, InvoiceCounts]:
     today = as_of.astimezone(zone()).date()
     year = today - dt.timedelta(days=YEAR_DAYS)
-    late_after = F("due_on") + dt.timedelta(days=GRACE_DAYS)
     invoices = _limit(Invoice.objects.exclude(status=InvoiceStatus.VOID), "customer_id", ids)
     issued = Q(issued_on__lte=today)
     # Paid as of `today`: a payment dated later was still open then.
     paid_by_then = Q(paid_on__isnull=False, paid_on__lte=today)
-    rows = invoices.values("customer_id").annotate(
-        revenue=Sum("amount", filter=issued & Q(issued_on__gt=year, currency=currency)),
-        other_currency=Count("id", filter=issued & Q(issued_on__gt=year) & ~Q(currency=currency)),
-        due=Count("id", filter=issued & Q(due_on__gt=year, due_on__lt=today)),
-        late=Count(
-            "id",
-            filter=issued
-            & Q(due_on__gt=year, due_on__lt=today)
-            & paid_by_then
-            & Q(paid_on__gt=late_after),
-        ),
-        overdue=Count(
-            "id",
-            filter=issued
-            & Q(due_on__gt=year)
-            & ~paid_by_then
-            & Q(due_on__lt=today - dt.timedelta(days=GRACE_DAYS)),
-        ),
-        future=Count("id", filter=Q(issued_on__gt=today)),
-        last_purchase=Max("issued_on", filter=issued),
+    rows = (
+        invoices.annotate(days_late=DaysBetween("paid_on", "due_on"))
+        .values("customer_id")
+        .annotate(
+            revenue=Sum("amount", filter=issued & Q(issued_on__gt=year, currency=currency)),
+            other_currency=Count(
+                "id", filter=issued & Q(issued_on__gt=year) & ~Q(currency=currency)
+            ),
+            due=Count("id", filter=issued & Q(due_on__gt=year, due_on__lt=today)),
+            late=Count(
+                "id",
+                filter=issued
+                & Q(due_on__gt=year, due_on__lt=today)
+                & paid_by_then
+                & Q(days_late__gt=GRACE_DAYS),
+            ),
+            overdue=Count(
+                "id",
+                filter=issued
+                & Q(due_on__gt=year)
+                & ~paid_by_then
+                & Q(due_on__lt=today - dt.timedelta(days=GRACE_DAYS)),
+            ),
+            future=Count("id", filter=Q(issued_on__gt=today)),
+            last_purchase=Max("issued_on", filter=issued),
+        )
     )
     found = {}
     for row in rows:
