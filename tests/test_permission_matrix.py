@@ -49,6 +49,23 @@ def pages(ticket, customer):
             "/commitments/settings/",
             {"dana": FORBIDDEN, "eli": FORBIDDEN, "michal": FORBIDDEN, "yossi": ALLOWED},
         ),
+        ("/feedback/", {"dana": ALLOWED, "eli": ALLOWED, "michal": ALLOWED, "yossi": ALLOWED}),
+        (
+            "/outreach/calendar/",
+            {"dana": ALLOWED, "eli": ALLOWED, "michal": ALLOWED, "yossi": ALLOWED},
+        ),
+        (
+            "/outreach/collections/",
+            {"dana": ALLOWED, "eli": ALLOWED, "michal": ALLOWED, "yossi": ALLOWED},
+        ),
+        (
+            "/outreach/templates/",
+            {"dana": FORBIDDEN, "eli": FORBIDDEN, "michal": FORBIDDEN, "yossi": ALLOWED},
+        ),
+        (
+            "/outreach/settings/",
+            {"dana": FORBIDDEN, "eli": FORBIDDEN, "michal": FORBIDDEN, "yossi": ALLOWED},
+        ),
     ]
 
 
@@ -73,6 +90,8 @@ def test_api_by_role(dana, eli, michal, yossi, dana_ticket, clinic, noa):
         f"/api/contacts/{noa.pk}/": (ALLOWED, ALLOWED),
         "/api/messages/": (ALLOWED, ALLOWED),
         "/api/commitments/": (ALLOWED, ALLOWED),
+        "/api/surveys/": (ALLOWED, ALLOWED),
+        "/api/survey-answers/": (ALLOWED, ALLOWED),
     }
     for url, (for_support, for_eli) in endpoints.items():
         for user, status in (
