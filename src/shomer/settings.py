@@ -270,16 +270,16 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "shomer.health.tasks.recompute_all",
         "schedule": crontab(hour=2, minute=30),
     },
-    # Surveys, touchpoints and payment reminders: planned each morning, sent when due.
+    # Surveys, touchpoints and payment reminders: planned hourly (idempotent), sent when due.
     "feedback-send": {"task": "shomer.feedback.tasks.send_due_surveys", "schedule": 300.0},
     "feedback-plan": {
         "task": "shomer.feedback.tasks.plan_surveys",
-        "schedule": crontab(hour=6, minute=0),
+        "schedule": crontab(minute=0),
     },
     "outreach-send": {"task": "shomer.outreach.tasks.send_due", "schedule": 300.0},
     "outreach-plan": {
         "task": "shomer.outreach.tasks.plan_daily",
-        "schedule": crontab(hour=6, minute=10),
+        "schedule": crontab(minute=10),
     },
 }
 
