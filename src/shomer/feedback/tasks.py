@@ -1,4 +1,4 @@
-"""Survey work for Celery beat: plan the periodic surveys daily, send what is due often."""
+"""Survey work for Celery beat: plan the periodic surveys hourly, send what is due often."""
 
 from __future__ import annotations
 
@@ -16,6 +16,6 @@ def send_due_surveys() -> dict[str, int]:
 
 @shared_task
 def plan_surveys() -> dict[str, int]:
-    """Daily: the NPS surveys due by the cadence, and exit surveys of customers who left."""
+    """Hourly (idempotent): NPS surveys due by the cadence, exit surveys of those who left."""
     now = timezone.now()
     return {"nps": services.do_plan_nps(now), "exit": services.do_plan_exit(now)}

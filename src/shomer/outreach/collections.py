@@ -1,7 +1,7 @@
 """Collections with dignity: a ladder of respectful payment reminders, each checked by the
 tone coach, held for a human when the customer has an open complaint; instalment plans.
 
-`do_plan(now)` (daily) looks at every open, overdue invoice without an active instalment
+`do_plan(now)` (hourly) looks at every open, overdue invoice without an active instalment
 plan and writes the next step of the ladder when it is due (rules.LADDER_DAYS after the due
 date: a friendly note, an offer to spread the payment, a personal letter from the account
 owner). The text is written at once from the template library, so that a human reviewing

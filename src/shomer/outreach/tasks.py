@@ -1,4 +1,4 @@
-"""Outreach work for Celery beat: plan touchpoints and reminders daily, send what is due."""
+"""Outreach work for Celery beat: plan touchpoints and reminders hourly, send what is due."""
 
 from __future__ import annotations
 
@@ -20,6 +20,6 @@ def send_due() -> dict[str, dict[str, int]]:
 
 @shared_task
 def plan_daily() -> dict[str, object]:
-    """Daily: the next weeks' touchpoints, and the next step of each overdue invoice."""
+    """Hourly (idempotent): the next weeks' touchpoints, each overdue invoice's next step."""
     now = timezone.now()
     return {"touchpoints": touchpoints.do_plan(now), "collections": collections.do_plan(now)}

@@ -1,6 +1,6 @@
 """Loyalty touchpoints: planned ahead for the customers worth keeping, sent on the day.
 
-`do_plan(now)` (daily, and whenever asked) writes a `Touchpoint` row for each occasion in the
+`do_plan(now)` (hourly, and whenever asked) writes a `Touchpoint` row for each occasion in the
 next PLAN_DAYS days: birthdays (a contact's, or a private customer's own), customer
 anniversaries, monthly check-ins, a follow-up after a sale (an invoice) and after onboarding.
 Rows are unique per occasion, so planning twice plans nothing new. `do_send_due(now)` (the
