@@ -223,3 +223,8 @@ def test_the_emails_look_right_in_both_languages(page, dana, noa, settings):
         page.set_content(html)
         expect(page.locator("a", has_text="5").first).to_be_visible()
         screenshot(page, name)
+        # On a phone the whole scale fits: no sideways scrolling.
+        page.set_viewport_size({"width": 375, "height": 700})
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375, name
+        screenshot(page, f"{name}-phone")
+        page.set_viewport_size({"width": 1280, "height": 860})
