@@ -21,6 +21,9 @@ from tests.conftest import PASSWORD, make_ticket
 from tests.e2e.conftest import screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# plotly.min.js is 4.6 MB of JavaScript to parse before the chart draws: on a busy machine
+# that takes longer than expect's default 5 s.
+CHART = 30_000
 
 ABUSIVE = "אתם חבורה של חובבנים מטומטמים, אין לכם מושג מה אתם עושים"
 
@@ -48,21 +51,35 @@ def book_of_business() -> tuple[Customer, Customer]:
         issued = today - dt.timedelta(days=330 - 30 * month)
         late = month >= 6
         Invoice.objects.create(
-            customer=bakery, number=f"K-{month}", amount=Decimal("4800"), issued_on=issued,
+            customer=bakery,
+            number=f"K-{month}",
+            amount=Decimal("4800"),
+            issued_on=issued,
             due_on=issued + dt.timedelta(days=30),
             paid_on=None if late else issued + dt.timedelta(days=20),
             status=InvoiceStatus.OPEN if late else InvoiceStatus.PAID,
         )
     for index in range(3):
-        complaint = make_ticket(contact=baker, subject=f"תלונה על משלוח {index + 1}",
-                                body="ההזמנה שוב לא הגיעה בזמן.", kind=Kind.COMPLAINT)
+        complaint = make_ticket(
+            contact=baker,
+            subject=f"תלונה על משלוח {index + 1}",
+            body="ההזמנה שוב לא הגיעה בזמן.",
+            kind=Kind.COMPLAINT,
+        )
         Commitment.objects.create(
-            kind="callback", customer=bakery, ticket=complaint, due_at=timezone.now(),
-            state="broken", broken_at=timezone.now(), source="manual",
+            kind="callback",
+            customer=bakery,
+            ticket=complaint,
+            due_at=timezone.now(),
+            state="broken",
+            broken_at=timezone.now(),
+            source="manual",
         )
     # Waiting three days for a first answer.
     bakery.tickets.update(created_at=timezone.now() - dt.timedelta(days=3))
-    rude = Customer.objects.create(name="Silverline Realty", customer_since=today - dt.timedelta(days=700))
+    rude = Customer.objects.create(
+        name="Silverline Realty", customer_since=today - dt.timedelta(days=700)
+    )
     agent = Contact.objects.create(customer=rude, name="Dan Moore", email="dan@silverline.example")
     for index in range(3):
         make_ticket(contact=agent, subject=f"שוב נפל האתר {index + 1}", body=ABUSIVE)
@@ -83,7 +100,9 @@ def test_the_manager_sees_who_is_at_risk_and_the_whale_curve(page):
     screenshot(page, "health-at-risk-he")
 
     page.get_by_role("link", name="עקומת הלווייתן ונקודת האיזון").click()
-    expect(page.get_by_test_id("whale-chart").locator(".main-svg").first).to_be_visible()
+    expect(page.get_by_test_id("whale-chart").locator(".main-svg").first).to_be_visible(
+        timeout=CHART
+    )
     expect(page.get_by_test_id("sweet-spot")).to_contain_text("הלקוחות הטובים ביותר")
     screenshot(page, "health-whale-he")
 
@@ -104,7 +123,9 @@ def test_the_manager_sees_who_is_at_risk_and_the_whale_curve(page):
     expect(page.get_by_role("heading", name="Customers at risk")).to_be_visible()
     screenshot(page, "health-at-risk-en")
     page.goto("/health/book/")
-    expect(page.get_by_test_id("whale-chart").locator(".main-svg").first).to_be_visible()
+    expect(page.get_by_test_id("whale-chart").locator(".main-svg").first).to_be_visible(
+        timeout=CHART
+    )
     screenshot(page, "health-whale-en")
 
 
