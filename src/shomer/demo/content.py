@@ -814,6 +814,319 @@ SCRIPTS: tuple[Script, ...] = (
     ),
 )
 
+# Complaints on the themes a service business hears most (slow answers, a rude technician,
+# billing mistakes, broken promises, outages), several wordings each, so that the
+# complaint themes page (shomer.complaints) has real-looking material to group. They go to
+# the personas who would write them: angry and chronic customers, the urgent (outages)
+# and those with billing trouble.
+COMPLAINT_SCRIPTS: tuple[Script, ...] = (
+    # --- Hebrew -----------------------------------------------------------------------------
+    _s(
+        "angry",
+        "he",
+        "complaint",
+        "high",
+        ("תלונה", "זמני תגובה"),
+        ("תלונה על זמני התגובה", "אף אחד לא חוזר אליי", "מחכה כבר שבוע לתשובה"),
+        (
+            C,
+            (
+                "פתחתי פנייה לפני שבוע ועדיין מחכה לתשובה. שלחתי שלושה מיילים והתקשרתי פעמיים, ואף אחד לא חזר אליי. ככה לא מתנהלים מול לקוח.",
+                "אני מחכה לתשובה כבר חמישה ימים. כל פעם אומרים לי שמישהו יחזור אליי, ואף אחד לא חוזר. זה לא שירות.",
+                "זמני התגובה שלכם איטיים בצורה בלתי נסבלת. עשרה ימים אני מחכה לתשובה על בקשה פשוטה.",
+                "שעה וחצי חיכיתי על הקו לנציג ובסוף השיחה התנתקה. אני רוצה להגיש תלונה על זמני ההמתנה אצלכם.",
+                "כבר שבועיים אני מחכה שמישהו יחזור אליי לגבי התקלה. אין לי כוח לרדוף אחריכם כל יום מחדש.",
+                "שלחתי בקשה דחופה ביום ראשון וקיבלתי תשובה רק ביום חמישי. זמן תגובה כזה פוגע לי בעסק.",
+            ),
+        ),
+        (
+            A,
+            (
+                "{first}, שמענו אותך, ואתה צודק: חיכית הרבה יותר מדי. אני לוקח את הפנייה אישית ואחזור אליך עד מחר ב-12:00 עם תשובה מלאה.\n{agent}",
+                "שלום {first}, סליחה על ההמתנה הארוכה. זה לא הסטנדרט שלנו. הפנייה אצלי עכשיו, ואעדכן אותך היום עד סוף היום.\n{agent}",
+            ),
+        ),
+        (C, ("נראה. אני מחכה.", "טוב, מקווה שהפעם באמת תחזרו אליי.")),
+    ),
+    _s(
+        "angry",
+        "he",
+        "complaint",
+        "high",
+        ("תלונה", "יחס"),
+        ("תלונה על הטכנאי", "יחס מזלזל מהנציג", "התנהגות לא מקובלת של עובד שלכם"),
+        (
+            C,
+            (
+                "הטכנאי שהגיע אלינו היום היה גס רוח. הוא דיבר אל העובדת שלנו בזלזול והרים את הקול כשהיא שאלה שאלה.",
+                "אני רוצה להתלונן על היחס שקיבלתי מ{agent}. קטעו אותי כל הזמן, דיברו אליי בזלזול ובטון מתנשא, ובסוף פשוט ניתקו לי.",
+                "הטכנאי אמר לי ׳זו לא הבעיה שלי׳ והלך באמצע העבודה. לא מקובל שעובד שלכם ידבר ככה ללקוח.",
+                "הנציגה בטלפון צחקה עליי כשלא הבנתי מה היא מבקשת. יחס מזלזל כזה לא מגיע לאף לקוח. אני מצפה להתנצלות.",
+                "הטכנאי שלכם היה חצוף, לכלך את המשרד ולא טרח להסביר מה עשה. אני לא רוצה שהוא יגיע אלינו שוב.",
+            ),
+        ),
+        (
+            A,
+            (
+                "{first}, תודה שסיפרת לנו. אנחנו לוקחים את זה ברצינות: אני בודק מה קרה מול העובד ומול מנהל הצוות, ואחזור אליך עד מחר עם תשובה.\n{agent}",
+                "שלום {first}, אני מצטער על החוויה. שמענו אותך. אני מברר את הפרטים עם כל מי שהיה מעורב ואעדכן אותך בתוך יומיים.\n{agent}",
+            ),
+        ),
+        (C, ("תודה שאתם בודקים.", "אני מחכה לשמוע מה יצא מזה.")),
+    ),
+    _s(
+        "collections",
+        "he",
+        "complaint",
+        "high",
+        ("תלונה", "חיוב"),
+        ("חיוב כפול — תלונה", "טעות בחשבונית", "חויבתי על משהו שלא הזמנתי"),
+        (
+            C,
+            (
+                "חויבתי פעמיים על אותו חודש בחשבונית. זו כבר הפעם השנייה שזה קורה ואף אחד לא מחזיר לי את הכסף.",
+                "קיבלתי חשבונית על שירות שביטלתי לפני שלושה חודשים. אני דורש זיכוי מלא על החיוב.",
+                "החיוב בחשבונית גבוה ב-400 ש״ח ממה שסיכמנו. אף אחד לא הודיע לי על העלאת מחיר.",
+                "ירד לי חיוב מכרטיס האשראי על חבילה שלא הזמנתי. אני רוצה החזר כספי עוד השבוע.",
+                "שלוש חשבוניות שונות על אותה עבודה וכל אחת עם סכום אחר. החיובים אצלכם פשוט בלגן.",
+            ),
+        ),
+        (
+            A,
+            (
+                "{first}, שמענו אותך ואני מתנצל על הטעות בחיוב. העברתי את החשבון לבדיקה בהנהלת החשבונות ותקבל זיכוי או הסבר מסודר עד יום {day}.\n{agent}",
+                "שלום {first}, בדקתי את החשבונית ואכן יש טעות. אני מטפל בזיכוי ואשלח לך חשבונית מתוקנת עוד השבוע.\n{agent}",
+            ),
+        ),
+        (C, ("בסדר, אני מחכה לזיכוי.", "תודה. שלא יחזור על עצמו.")),
+    ),
+    _s(
+        "angry",
+        "he",
+        "complaint",
+        "high",
+        ("תלונה", "חיוב"),
+        ("שוב חיוב שגוי", "החשבונית לא נכונה", "תלונה על החיוב החודשי"),
+        (
+            C,
+            (
+                "שוב חויבתי פעמיים באשראי על אותה חבילה. אני רוצה את הכסף בחזרה ותסבירו לי איך זה קורה כל פעם.",
+                "החשבונית של החודש כוללת שעות עבודה שלא קיבלתי. אני לא משלם על משהו שלא בוצע.",
+            ),
+        ),
+        (
+            A,
+            (
+                "{first}, אתה צודק ואני מצטער. החיוב הכפול יבוטל ותקבל החזר לכרטיס תוך חמישה ימי עסקים.\n{agent}",
+            ),
+        ),
+        (C, ("טוב, נראה.",)),
+    ),
+    _s(
+        "chronic",
+        "he",
+        "complaint",
+        "high",
+        ("תלונה", "הבטחות"),
+        ("הבטחתם ולא קיימתם", "שוב לא עמדתם במועד", "איפה מה שהובטח?"),
+        (
+            C,
+            (
+                "הבטחתם לי שהאתר החדש יעלה עד סוף החודש. עבר חודש וחצי ועדיין כלום.",
+                "הבטחתם לשלוח לי ביום שני הצעת מחיר. עבר שבוע, ההבטחה לא קוימה ולא קיבלתי שום דבר.",
+                "הבטחתם שהטכנאי יגיע ביום שלישי בבוקר. חיכיתי כל היום ואף אחד לא הגיע ולא התקשר להודיע.",
+                "כבר שלוש פעמים הבטחתם שהתקלה תטופל ׳עד מחר׳. אני לא מאמין יותר למה שאתם מבטיחים.",
+                "כשחתמנו הבטחתם לנו מענה תוך שעה ותמיכה מלאה. בפועל ההבטחות לא מקוימות ואין עם מי לדבר.",
+            ),
+        ),
+        (
+            A,
+            (
+                "{first}, שמענו אותך. הבטחנו ולא עמדנו בזה, ואני מתנצל. כדי לא להבטיח שוב סתם: אשלח לך עד יום {day} לוח זמנים כתוב, ואני אחראי עליו אישית.\n{agent}",
+                "שלום {first}, אתה צודק לגמרי. אני בודק למה המועד לא נשמר וחוזר אליך מחר עד 12:00 — וזה מועד שאני עומד בו.\n{agent}",
+            ),
+        ),
+        (C, ("נראה אם הפעם תעמדו בזה.", "אני רושם לעצמי את התאריך.")),
+    ),
+    _s(
+        "urgent",
+        "he",
+        "complaint",
+        "urgent",
+        ("תלונה", "אתר", "זמינות"),
+        ("האתר נפל שוב — תלונה", "נפילות חוזרות של השרת", "האתר לא זמין, אנחנו מפסידים כסף"),
+        (
+            C,
+            (
+                "האתר שלנו היה למטה כל סוף השבוע. הפסדנו הזמנות ואף אחד מכם לא ידע על זה עד שהתקשרתי.",
+                "זו הפעם הרביעית החודש שהשרת נופל והאתר לא זמין. החנות המקוונת למטה ואנחנו מפסידים כסף.",
+                "האתר לא נטען מהבוקר ומופיעה שגיאה 500. הלקוחות שלי מתקשרים לשאול אם סגרנו את העסק.",
+                "תיבות הדואר והאתר קרסו יחד אתמול בערב. ככה לא נראית זמינות של 99.9% שהובטחה בחוזה.",
+                "שוב נפילה של האתר באמצע מבצע. כל פעם שיש עומס השרת שלכם קורס.",
+            ),
+        ),
+        (
+            A,
+            (
+                "{first}, שמענו אותך ואנחנו מצטערים על הנפילה. האתר חזר לפעול, ואני שולח לך עד מחר ניתוח של מה שקרה ומה נעשה כדי שזה לא יחזור.\n{agent}",
+                "שלום {first}, אתה צודק, זה לא מקובל. העברנו את האתר לשרת חזק יותר והוספנו ניטור. אעדכן אותך היום ב-16:00.\n{agent}",
+            ),
+        ),
+        (C, ("מקווה שזו הפעם האחרונה.", "תודה, אבל אני רוצה פיצוי על ההפסד.")),
+    ),
+    # --- English ----------------------------------------------------------------------------
+    _s(
+        "angry",
+        "en",
+        "complaint",
+        "high",
+        ("complaint", "response time"),
+        ("Complaint about response times", "Nobody gets back to me", "Still waiting for an answer"),
+        (
+            C,
+            (
+                "I opened a request a week ago and I'm still waiting for an answer. I've sent three emails and called twice and nobody has got back to me. This is not how you treat a customer.",
+                "I've been waiting five days for an answer. Every time I'm told someone will call me back, and nobody ever does.",
+                "Your response times are unacceptable. I've been waiting ten days for an answer to a simple request.",
+                "I was on hold for an hour and a half waiting for an agent and then the call dropped. I want to complain about your waiting times.",
+                "Two weeks waiting for someone to get back to me about the fault. I shouldn't have to chase you every single day.",
+                "I sent an urgent request on Sunday and only got a reply on Thursday. Slow answers like that hurt my business.",
+            ),
+        ),
+        (
+            A,
+            (
+                "{first}, we hear you, and you're right: you waited far too long. I'm taking this on personally and will get back to you by 12:00 tomorrow with a full answer.\n{agent}",
+                "Hi {first}, I'm sorry about the long wait; it's not our standard. Your request is with me now and I'll update you before the end of today.\n{agent}",
+            ),
+        ),
+        (C, ("We'll see. I'm waiting.", "OK, I hope someone actually gets back to me this time.")),
+    ),
+    _s(
+        "angry",
+        "en",
+        "complaint",
+        "high",
+        ("complaint", "conduct"),
+        (
+            "Complaint about your technician",
+            "Rude treatment on the phone",
+            "Unacceptable behaviour by your staff",
+        ),
+        (
+            C,
+            (
+                "The technician who came today was rude. He spoke down to our receptionist and raised his voice when she asked a question.",
+                "I want to complain about how {agent} treated me. I was interrupted constantly, spoken to in a rude, condescending tone and in the end simply hung up on.",
+                "Your technician told me 'that's not my problem' and walked out halfway through the job. No employee should talk to a customer like that.",
+                "Your agent on the phone laughed at me when I didn't understand what she was asking for. Rude treatment like that is not acceptable and I expect an apology.",
+                "Your technician was disrespectful, left a mess in the office and couldn't be bothered to explain what he'd done. I don't want him back.",
+            ),
+        ),
+        (
+            A,
+            (
+                "{first}, thank you for telling us. We take this seriously: I'm looking into what happened with the employee and their team lead, and I'll get back to you by tomorrow.\n{agent}",
+                "Hi {first}, I'm sorry about that experience. We hear you. I'm checking the details with everyone involved and will update you within two days.\n{agent}",
+            ),
+        ),
+        (C, ("Thank you for looking into it.", "I'm waiting to hear what comes of it.")),
+    ),
+    _s(
+        "angry",
+        "en",
+        "complaint",
+        "high",
+        ("complaint", "billing"),
+        ("Charged twice — complaint", "Wrong invoice", "Charged for something I never ordered"),
+        (
+            C,
+            (
+                "I was charged twice for the same month on my invoice. It's the second time this has happened and nobody has refunded me.",
+                "I got an invoice for a service I cancelled three months ago. I want a full credit for the charge.",
+                "The charge on the invoice is 400 shekels more than what we agreed. Nobody told me about a price increase.",
+                "My credit card was charged for a package I never ordered. I want a refund this week.",
+                "Three different invoices for the same job, each with a different amount. Your billing is a mess.",
+            ),
+        ),
+        (
+            A,
+            (
+                "{first}, we hear you, and I'm sorry about the billing mistake. I've sent the account to our bookkeeping team and you'll have a credit or a clear explanation by {day}.\n{agent}",
+                "Hi {first}, I checked the invoice and there is indeed an error. I'm arranging the credit and will send a corrected invoice this week.\n{agent}",
+            ),
+        ),
+        (C, ("Fine, I'm waiting for the credit.", "Thanks. Make sure it doesn't happen again.")),
+    ),
+    _s(
+        "chronic",
+        "en",
+        "complaint",
+        "high",
+        ("complaint", "promises"),
+        (
+            "You promised and didn't deliver",
+            "Missed the deadline again",
+            "Where is what you promised?",
+        ),
+        (
+            C,
+            (
+                "You promised the new website would be live by the end of the month. It's been six weeks and still nothing.",
+                "You promised to send me a quote on Monday. A week later the promise still isn't kept and I have nothing.",
+                "You promised the technician would come on Tuesday morning. I waited all day and nobody came or even called.",
+                "Three times now you've promised the problem would be fixed 'by tomorrow'. I don't believe anything you promise any more.",
+                "When we signed you promised an answer within an hour and full support. In reality the promises aren't kept and there's nobody to talk to.",
+            ),
+        ),
+        (
+            A,
+            (
+                "{first}, we hear you. We promised and didn't deliver, and I apologise. So as not to promise lightly again: I'll send you a written timeline by {day}, and I'm personally responsible for it.\n{agent}",
+                "Hi {first}, you're completely right. I'm finding out why the date slipped and will get back to you by 12:00 tomorrow — a date I will keep.\n{agent}",
+            ),
+        ),
+        (C, ("We'll see if you keep it this time.", "I'm noting the date.")),
+    ),
+    _s(
+        "urgent",
+        "en",
+        "complaint",
+        "urgent",
+        ("complaint", "website", "uptime"),
+        (
+            "Site down again — complaint",
+            "Repeated server outages",
+            "Website unavailable, we're losing money",
+        ),
+        (
+            C,
+            (
+                "Our website was down the whole weekend. We lost orders and none of you knew until I called.",
+                "That's the fourth time this month the server has gone down and the site is unavailable. The online store is down and we are losing money.",
+                "The site hasn't loaded since this morning, just a 500 error. My customers are calling to ask if we've closed.",
+                "Our mailboxes and the website both crashed last night. That is not the 99.9% uptime the contract promised.",
+                "The site went down again in the middle of a sale. Every time there's traffic your server crashes.",
+            ),
+        ),
+        (
+            A,
+            (
+                "{first}, we hear you and we're sorry about the outage. The site is back up, and by tomorrow I'll send you an analysis of what happened and what we're doing so it doesn't happen again.\n{agent}",
+                "Hi {first}, you're right, this isn't acceptable. We've moved the site to a stronger server and added monitoring. I'll update you today at 16:00.\n{agent}",
+            ),
+        ),
+        (
+            C,
+            (
+                "I hope this is the last time.",
+                "Thanks, but I want compensation for the lost sales.",
+            ),
+        ),
+    ),
+)
+SCRIPTS = SCRIPTS + COMPLAINT_SCRIPTS
+
 STAFF = (
     # username, first, last, role, team, language
     ("yossi", "יוסי", "אברמוביץ", "manager", None, "he"),

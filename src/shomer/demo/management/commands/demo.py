@@ -59,4 +59,8 @@ class Command(BaseCommand):
 
         if apps.is_installed("shomer.analysis"):
             call_command("language", "backfill", no_progress=quiet)
+        if apps.is_installed("shomer.complaints"):
+            # Complaint records for the demo's complaint tickets, then their themes.
+            call_command("complaints", "backfill")
+            call_command("complaints", "themes")
         call_command("health", "recompute")
