@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from shomer.analysis.models import URGENT_THRESHOLD, MessageAnalysis, TicketSignals
 from shomer.conversations.models import Direction, Message, Ticket
+from shomer.core.copy_insert import copy_insert
 from shomer.language.analyze import Analysis, Analyzer, default_analyzer
 from shomer.language.promises import Promise, extract_promises
 from shomer.language.tone import Coaching, coach
@@ -36,9 +37,19 @@ def models_dir() -> Path:
     return Path(settings.SHOMER_LANGUAGE_MODELS_DIR)
 
 
+_LAST: list[tuple[object, Analyzer]] = []  # (the setting's value, its analyzer)
+
+
 def analyzer() -> Analyzer:
-    """The process's analyzer: loaded (or trained and cached) on first use, then kept."""
-    return default_analyzer(models_dir())
+    """The process's analyzer: loaded (or trained and cached) on first use, then kept.
+    (Two reads per message: the last one is kept for the same setting, without building
+    and hashing its path again.)"""
+    configured = settings.SHOMER_LANGUAGE_MODELS_DIR
+    if _LAST and _LAST[0][0] is configured:
+        return _LAST[0][1]
+    engine = default_analyzer(models_dir())
+    _LAST[:] = [(configured, engine)]
+    return engine
 
 
 def _customer_name(ticket: Ticket) -> str | None:
@@ -121,7 +132,7 @@ def do_analyze_messages(
         analysis = read_message(message, name)
         if analysis is not None:
             rows.append((message, _row(message, analysis)))
-    MessageAnalysis.objects.bulk_create([row for _message, row in rows])
+    copy_insert([row for _message, row in rows])
     latest: dict[int, MessageAnalysis] = {}
     abused: set[int] = set()
     for message, row in rows:

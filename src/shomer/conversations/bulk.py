@@ -56,6 +56,7 @@ from shomer.conversations.models import (
     Ticket,
 )
 from shomer.conversations.services import SEARCH_TEXT_LIMIT
+from shomer.core.copy_insert import copy_insert
 from shomer.core.models import AuditEvent
 from shomer.customers.models import Contact, Customer, CustomerKind
 from shomer.health.dirty import mark_dirty_many
@@ -261,7 +262,7 @@ class _Batch:
                 )
                 new_customers.append(customer)
             planned.append((address, phone, name, customer, inbound))
-        Customer.objects.bulk_create(new_customers)
+        copy_insert(new_customers)
         contacts: list[Contact] = []
         for address, phone, name, customer, _inbound in planned:
             contact = Contact(
@@ -278,7 +279,7 @@ class _Batch:
                 by_address[address] = contact
             else:
                 by_phone[phone] = contact
-        Contact.objects.bulk_create(contacts)
+        copy_insert(contacts)
         self.new_contacts.update(contact.pk for contact in contacts)
 
     def thread(self) -> None:
@@ -464,9 +465,9 @@ class _Batch:
     def write(self) -> None:
         # The clocks are planned first so the tickets go in with their SLA due.
         self.timers = sla.plan_start_timers(self.new_tickets, now=timezone.now())
-        Ticket.objects.bulk_create(self.new_tickets)
-        SlaTimer.objects.bulk_create(self.timers)
-        Message.objects.bulk_create(self.messages)
+        copy_insert(self.new_tickets)
+        copy_insert(self.timers)
+        copy_insert(self.messages)
         for pk, count in self.appended.items():
             ticket = self.tickets[pk]
             Ticket.objects.filter(pk=pk).update(
@@ -496,7 +497,7 @@ class _Batch:
                 )
                 stored.file.save(stored.filename, ContentFile(attachment.payload), save=False)
                 attachments.append(stored)
-        Attachment.objects.bulk_create(attachments)
+        copy_insert(attachments)
         processed_at = timezone.now()
         for item in self.items:
             item.record.status = item.status
@@ -504,7 +505,7 @@ class _Batch:
             item.record.ticket = item.ticket if item.message is not None else None
             item.record.message = item.message
             item.record.processed_at = processed_at
-        InboundRecord.objects.bulk_create([item.record for item in self.items])
+        copy_insert([item.record for item in self.items])
 
     def follow_up(self) -> None:
         """SLA clocks, language analysis, audit and webhook events, as the services do."""
@@ -537,7 +538,7 @@ class _Batch:
             if ticket.status != old:
                 events.append(_audit("ticket.status", ticket, old=old, new=ticket.status))
                 hooks.append(("ticket.updated", ticket))
-        AuditEvent.objects.bulk_create(events)
+        copy_insert(events)
         if hooks and WebhookEndpoint.objects.filter(is_active=True).exists():
             for event, target in hooks:
                 if isinstance(target, Ticket):
