@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 import django_filters
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+from django_filters.rest_framework import DjangoFilterBackend
 
 from shomer.conversations.models import Channel, Kind, Message, Priority, Status, Ticket
 from shomer.conversations.search import search_tickets
@@ -49,3 +53,28 @@ class MessageFilter(django_filters.FilterSet):
     class Meta:
         model = Message
         fields = ["ticket", "direction"]
+
+
+class LeanFilterBackend(DjangoFilterBackend):
+    """django-filter, skipped when the query names none of the view's filters.
+
+    With no filter given, a FilterSet builds a form, copies every filter and validates
+    nothing to return the queryset unchanged: a sixth of an unfiltered list request. The
+    result is the same either way; any filter parameter takes the full path (and its
+    validation errors)."""
+
+    def filter_queryset(self, request: Any, queryset: QuerySet[Any], view: Any) -> QuerySet[Any]:
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is not None and not _names_a_filter(
+            request.query_params, filterset_class.base_filters
+        ):
+            return queryset
+        result: QuerySet[Any] = super().filter_queryset(request, queryset, view)
+        return result
+
+
+def _names_a_filter(params: Iterable[str], filters: Iterable[str]) -> bool:
+    """Does a query parameter name a filter (or a suffixed part of one, as range filters
+    take `name_after`)?"""
+    names = tuple(filters)
+    return any(param == name or param.startswith(f"{name}_") for param in params for name in names)

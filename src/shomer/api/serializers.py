@@ -128,6 +128,9 @@ class TicketSerializer(serializers.ModelSerializer[Ticket]):
         read_only_fields = fields
 
     def get_tags(self, ticket: Ticket) -> list[str]:
+        names: list[str] | None = getattr(ticket, "tag_names", None)  # set by list pages
+        if names is not None:
+            return names
         return sorted(tag.name for tag in ticket.tags.all())
 
     def to_representation(self, ticket: Ticket) -> dict[str, Any]:

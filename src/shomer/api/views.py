@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.filters import OrderingFilter
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -69,6 +70,8 @@ class TicketViewSet(
 ):
     serializer_class = serializers.TicketSerializer
     filterset_class = filters.TicketFilter
+    # The unfiltered list is the hot path: django-filter only when a filter is given.
+    filter_backends = [filters.LeanFilterBackend, OrderingFilter]
     ordering_fields = ["created_at", "updated_at", "priority_rank", "id"]
 
     def get_queryset(self) -> QuerySet[Ticket]:
@@ -76,9 +79,14 @@ class TicketViewSet(
             conversations.visible_tickets(self.request.user)
             .defer("search_text")
             .select_related("customer")
-            .prefetch_related("tags")
             .order_by("-updated_at", "-id")
         )
+
+    def paginate_queryset(self, queryset: QuerySet[Ticket]) -> list[Ticket] | None:
+        page: list[Ticket] | None = super().paginate_queryset(queryset)
+        if page is not None:
+            conversations.attach_tag_names(page)  # the serializer reads `tag_names`
+        return page
 
     def get_object(self) -> Ticket:
         return conversations.access_ticket(self.request.user, self.kwargs["pk"])

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from shomer.conversations.models import Channel, Kind, Priority, Status, Ticket
+from shomer.core.widgets import FastSelect
 from shomer.people.models import Team, User
 
 MAX_MESSAGE_CHARS = 100_000
@@ -30,20 +31,31 @@ class InboxFilterForm(forms.Form):
     ]
     STATUS_CHOICES = [("", _("Open statuses")), ("any", _("Any status")), *Status.choices]
 
-    queue = forms.ChoiceField(label=_("Queue"), choices=QUEUES, required=False)
-    status = forms.ChoiceField(label=_("Status"), choices=STATUS_CHOICES, required=False)
+    queue = forms.ChoiceField(label=_("Queue"), choices=QUEUES, required=False, widget=FastSelect)
+    status = forms.ChoiceField(
+        label=_("Status"), choices=STATUS_CHOICES, required=False, widget=FastSelect
+    )
     priority = forms.ChoiceField(
-        label=_("Priority"), choices=[("", _("Any priority")), *Priority.choices], required=False
+        label=_("Priority"),
+        choices=[("", _("Any priority")), *Priority.choices],
+        required=False,
+        widget=FastSelect,
     )
     channel = forms.ChoiceField(
-        label=_("Channel"), choices=[("", _("Any channel")), *Channel.choices], required=False
+        label=_("Channel"),
+        choices=[("", _("Any channel")), *Channel.choices],
+        required=False,
+        widget=FastSelect,
     )
     kind = forms.ChoiceField(
-        label=_("Kind"), choices=[("", _("Any kind")), *Kind.choices], required=False
+        label=_("Kind"),
+        choices=[("", _("Any kind")), *Kind.choices],
+        required=False,
+        widget=FastSelect,
     )
     tag = forms.CharField(label=_("Tag"), max_length=50, required=False)
     q = forms.CharField(label=_("Search"), max_length=200, required=False)
-    sort = forms.ChoiceField(label=_("Sort"), choices=SORTS, required=False)
+    sort = forms.ChoiceField(label=_("Sort"), choices=SORTS, required=False, widget=FastSelect)
 
     def __init__(self, data: Any = None, *args: Any, **kwargs: Any) -> None:
         if data is not None and not data.get("sort"):

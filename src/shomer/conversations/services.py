@@ -66,6 +66,21 @@ def visible_tickets(user: User) -> QuerySet[Ticket]:
     return tickets.filter(Q(assignee=user) | Q(team__in=team_ids(user)) | Q(team__isnull=True))
 
 
+def attach_tag_names(tickets: Iterable[Ticket]) -> None:
+    """Set `tag_names` (sorted) on each of a page of tickets, in one query: lists read
+    them instead of a related manager per row (`prefetch_related("tags")` cost a tenth of
+    an API list request)."""
+    rows = list(tickets)
+    names: dict[int, list[str]] = {ticket.pk: [] for ticket in rows}
+    pairs = Ticket.tags.through.objects.filter(ticket_id__in=list(names)).values_list(
+        "ticket_id", "tag__name"
+    )
+    for ticket_id, name in pairs:
+        names[ticket_id].append(name)
+    for ticket in rows:
+        ticket.tag_names = sorted(names[ticket.pk])  # type: ignore[attr-defined]
+
+
 def access_ticket(user: User, ticket_id: int) -> Ticket:
     """The ticket if `user` may work on it; 404 otherwise (no hint that it exists)."""
     try:

@@ -22,8 +22,9 @@ PAGE_SIZE = 25
 def inbox(request: HttpRequest) -> HttpResponse:
     form = forms.InboxFilterForm(request.GET)
     filters = form.cleaned_data if form.is_valid() else {}
-    tickets = inbox_tickets(request.user, filters).prefetch_related("tags")
+    tickets = inbox_tickets(request.user, filters)
     page = Paginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
+    services.attach_tag_names(page.object_list)  # the rows read `tag_names`
     context = {"form": form, "page": page, "queue": filters.get("queue") or "mine"}
     template = "conversations/_ticket_list.html" if request.htmx else "conversations/inbox.html"
     return render(request, template, context)
