@@ -562,7 +562,13 @@ def _details(e: Evaluation, churn: dict[str, Any]) -> dict[str, Any]:
     return {
         "health": [reason.as_dict() for reason in e.score.reasons],
         "limited": e.score.is_limited,
-        "fit": e.fit.as_dict(),
+        # The parts are not shown anywhere: the fit, verdict and evidence are.
+        "fit": {
+            "fit": e.fit.fit,
+            "verdict": e.fit.verdict,
+            "evidence": [item.as_dict() for item in e.fit.evidence],
+            "recommendation": e.fit.recommendation,
+        },
         "type": e.placement.as_dict(),
         "action": e.action.as_dict(),
         "churn": churn,
