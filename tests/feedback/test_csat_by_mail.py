@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from shomer.complaints.models import Complaint
 from shomer.conversations.models import Direction, Kind, Priority, Status, Ticket
 from shomer.conversations.services import do_update_ticket
 from shomer.feedback import services
@@ -119,6 +120,13 @@ def test_a_low_rating_clicked_from_the_mail_opens_a_complaint(
     )
     assert complaint.subject == f"לא מרוצים מפנייה #{dana_ticket.pk}: דירוג 2 מתוך 5"
     assert sorted(complaint.tags.values_list("name", flat=True)) == ["csat", "survey"]
+    # The complaints workflow has it on the fast track (its record, first step "received").
+    record = Complaint.objects.get(ticket=complaint)
+    assert (record.customer_id, record.step, record.origin) == (
+        dana_ticket.customer_id,
+        "received",
+        "created",
+    )
     assert (
         Notification.objects.filter(
             user=yossi, kind="survey.unhappy", url=f"/tickets/{complaint.pk}/"

@@ -164,7 +164,10 @@ def test_a_customer_with_an_open_complaint_gets_no_reminder_until_a_human_decide
     assert collections.do_plan(dt.datetime(2026, 12, 10, 8, tzinfo=ZONE))["planned"] == 0
 
     # Released after the complaint is resolved: reviewed again, scheduled, sent.
+    from shomer.complaints.models import Complaint
+
     do_update_ticket(complaint, acting_user=dana, status=Status.SOLVED)
+    Complaint.objects.filter(ticket=complaint).update(step="resolved")
     assert manager.post(f"/outreach/reminders/{reminder.pk}/release/").status_code == 302
     reminder.refresh_from_db()
     assert reminder.status == SendStatus.SCHEDULED
@@ -295,3 +298,20 @@ def test_the_queue_and_pages_by_role(invoice, dana, yossi, eli):
         assert logged_in(dana).get(url).status_code == 403
         assert logged_in(yossi).get(url).status_code == 200
         assert Client().get(url).status_code == 302
+
+
+def test_a_complaint_still_being_handled_holds_reminders_even_when_its_ticket_is_solved(
+    invoice, bakery, dana
+):
+    from shomer.complaints.models import Complaint
+
+    ticket = make_ticket(
+        contact=bakery.contacts.get(), subject="תלונה", body="לא מרוצה", kind=Kind.COMPLAINT
+    )
+    do_update_ticket(ticket, acting_user=dana, status=Status.SOLVED)
+    record = Complaint.objects.get(ticket=ticket)
+    assert record.step == "received"  # the complaint itself is not resolved yet
+    collections.do_plan(at(22))
+    assert CollectionReminder.objects.get().status == SendStatus.WAITING_DECISION
+    Complaint.objects.filter(pk=record.pk).update(step="resolved")
+    assert services.customers_with_open_complaints() == set()

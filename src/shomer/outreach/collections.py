@@ -32,7 +32,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, override
 
-from shomer.conversations.models import Ticket
 from shomer.core import audit
 from shomer.customers.invoices import do_update_invoice
 from shomer.customers.models import Invoice, InvoiceStatus
@@ -223,11 +222,7 @@ def do_plan(now: dt.datetime) -> dict[str, int]:
     batch = _Batch(
         hour=services.loyalty_settings().send_hour,
         edits=services.template_edits(),
-        complaints=set(
-            Ticket.objects.filter(services.open_complaint_filter(), customer__isnull=False)
-            .values_list("customer_id", flat=True)
-            .distinct()
-        ),
+        complaints=services.customers_with_open_complaints(),
     )
     counts = {"cancelled": cancelled, "planned": 0}
     invoices = overdue_invoices(today).prefetch_related("reminders", "customer__contacts")

@@ -278,8 +278,26 @@ def open_complaint_filter() -> Q:
     return Q(kind=Kind.COMPLAINT, status__in=OPEN_STATUSES, merged_into__isnull=True)
 
 
+def customers_with_open_complaints() -> set[int]:
+    """Customers with a complaint still being handled: a complaint record not yet resolved
+    (shomer.complaints), or an open ticket of kind complaint."""
+    from shomer.complaints.models import OPEN_STEPS, Complaint
+    from shomer.conversations.models import Ticket
+
+    records = Complaint.objects.filter(step__in=OPEN_STEPS, customer__isnull=False)
+    tickets = Ticket.objects.filter(open_complaint_filter(), customer__isnull=False)
+    return set(records.values_list("customer_id", flat=True)) | set(
+        tickets.values_list("customer_id", flat=True)
+    )
+
+
 def has_open_complaint(customer: Customer) -> bool:
-    return customer.tickets.filter(open_complaint_filter()).exists()
+    from shomer.complaints.models import OPEN_STEPS, Complaint
+
+    return (
+        Complaint.objects.filter(customer=customer, step__in=OPEN_STEPS).exists()
+        or customer.tickets.filter(open_complaint_filter()).exists()
+    )
 
 
 def today(now: dt.datetime) -> dt.date:
