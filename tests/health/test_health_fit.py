@@ -4,6 +4,7 @@ customer from the hostile one, with the evidence."""
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import pytest
 from hypothesis import given
@@ -104,16 +105,12 @@ def test_hostile_customer_is_parted_with_even_when_profitable():
 
 
 def test_hostility_wins_over_boundary_signals():
-    both = fit_score(
-        FitSignals(**{**PLEASANT_BOUNDARY_LESS.__dict__, "incidents": 2, "abusive_messages": 2})
-    )
+    both = fit_score(replace(PLEASANT_BOUNDARY_LESS, incidents=2, abusive_messages=2))
     assert both.verdict == HOSTILE
 
 
 def test_one_rude_message_is_not_hostile_and_one_boundary_signal_is_not_boundary_less():
-    once = fit_score(
-        FitSignals(**{**HOSTILE_CUSTOMER.__dict__, "incidents": 1, "abusive_messages": 1})
-    )
+    once = fit_score(replace(HOSTILE_CUSTOMER, incidents=1, abusive_messages=1))
     nights_only = fit_score(
         FitSignals(
             sources=SOURCES,
@@ -158,7 +155,7 @@ def test_no_history_is_a_good_fit_with_a_note():
 
 
 def test_a_lead_is_screened_on_behaviour_not_on_revenue():
-    lead = fit_score(FitSignals(**{**HOSTILE_CUSTOMER.__dict__, "is_lead": True, "revenue": 0.0}))
+    lead = fit_score(replace(HOSTILE_CUSTOMER, is_lead=True, revenue=0.0))
     assert lead.verdict == HOSTILE
     assert lead.parts["cost"] is None
 

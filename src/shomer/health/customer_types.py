@@ -43,7 +43,7 @@ LOYAL_NEGATIVE_SHARE: Final = 0.2
 LOYAL_HEALTH: Final = 70
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class History:
     """What the type rules read. None: the source has nothing for this customer."""
 
@@ -62,7 +62,7 @@ class History:
     open_complaints: int = 0
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class TypeReason:
     code: str
     params: Mapping[str, object] = field(default_factory=dict)
@@ -71,7 +71,7 @@ class TypeReason:
         return {"code": self.code, "params": dict(self.params)}
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Placement:
     customer_type: str
     reasons: tuple[TypeReason, ...]

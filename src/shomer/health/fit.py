@@ -71,7 +71,7 @@ BOUNDARY_SIGNALS: Final = 2
 REVIEW_BELOW: Final = 60
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class FitSignals:
     """What a customer asked of the team and how, over the fit window (180 days), and
     what they paid and cost over the money window (365 days). Analysis counts are None when
@@ -95,7 +95,7 @@ class FitSignals:
     is_lead: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Evidence:
     code: str
     params: Mapping[str, object] = field(default_factory=dict)
@@ -104,7 +104,7 @@ class Evidence:
         return {"code": self.code, "params": dict(self.params)}
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Fit:
     fit: int
     verdict: str
@@ -302,7 +302,7 @@ DEFAULT_COST_RATES: Final[Mapping[str, float]] = {
 DEFAULT_HOURLY_COST: Final = 120.0
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Cost:
     labour: float
     other: float

@@ -87,7 +87,7 @@ AT_RISK_BELOW: Final = 50
 WATCH_BELOW: Final = 70
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Signals:
     """One customer's history as counted up to `as_of` (by shomer.health.signals).
 
@@ -167,7 +167,7 @@ class Component:
     params: Mapping[str, object] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Score:
     health: int
     raw: float
@@ -441,7 +441,7 @@ ACTION_RULES: Final = (
 ACTION_BELOW: Final = 0.6
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Action:
     code: str
     component: str = ""

@@ -154,7 +154,7 @@ def do_update_settings(
 # --- the buy-till-you-die fits --------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Alive:
     p_alive: float | None
     basis: str
@@ -289,7 +289,7 @@ def alive_for(
 # --- one customer's evaluation --------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class CustomerRow:
     id: int
     status: str
@@ -298,7 +298,7 @@ class CustomerRow:
     left_on: dt.date | None
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Evaluation:
     customer: CustomerRow
     score: Score

@@ -63,7 +63,7 @@ def zone() -> ZoneInfo:
     return ZoneInfo(settings.TIME_ZONE)
 
 
-@dataclass
+@dataclass(slots=True)
 class TicketCounts:
     tickets_recent: int = 0
     answered: int = 0
@@ -82,7 +82,7 @@ class TicketCounts:
     last_contact: dt.datetime | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class AnalysisCounts:
     messages: int = 0
     abusive: int = 0
@@ -97,7 +97,7 @@ class AnalysisCounts:
     sentiment_before: float | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class InvoiceCounts:
     revenue: Decimal = Decimal("0")
     other_currency: int = 0
