@@ -343,7 +343,7 @@ def on_merged(source: Ticket, target: Ticket, *, acting_user: User | None) -> in
     for complaint in moved:
         complaint.ticket = target
         _save(complaint, ["ticket"])
-        _record(complaint, "moved", acting_user, source=source.pk, target=target.pk)
+        _record(complaint, "moved", acting_user, from_ticket=source.pk, to_ticket=target.pk)
     in_hand = any(complaint.step != Step.FOLLOWED_UP for complaint in moved)
     if in_hand and target.kind != Kind.COMPLAINT:
         from shomer.conversations.services import do_update_ticket

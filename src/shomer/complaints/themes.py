@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Final
@@ -41,7 +41,7 @@ from typing import Final
 import numpy as np
 import numpy.typing as npt
 
-from shomer.language.normalize import FINALS, stems, unfinal, words
+from shomer.language.normalize import FINALS, HEBREW_PREFIXES, stems, unfinal, words
 
 Matrix = npt.NDArray[np.float64]
 
@@ -66,6 +66,8 @@ NO_THEME: Final = -1
 # A word is a label candidate when at least this share of the theme's complaints use it.
 LABEL_MIN_SHARE: Final = 0.25
 ENGLISH_SUFFIXES: Final = ("ing", "ed", "es", "s", "d")
+# A word in a text's first line (the subject) counts this much more towards a label.
+TITLE_BONUS: Final = 0.25
 
 _HEBREW_STOP = """
 אני אתה את אנחנו אתם אתן הם הן הוא היא זה זו זאת זהו זוהי כל כמו עם על של לא כן גם רק עוד
@@ -132,6 +134,8 @@ def content_words(text: str) -> list[str]:
         # "ואני", "שלכם": a function word behind one-letter prefixes is still one.
         if any(stem in STOP_WORDS for stem in stems(form)[1:]):
             continue
+        if form[0] in HEBREW_PREFIXES and form[1:] in STOP_WORDS:  # short ones too: "והם"
+            continue
         out.append(form)
     return out
 
@@ -143,28 +147,27 @@ def _display(form: str) -> str:
     return form
 
 
-def _label_keys(documents: Sequence[Sequence[str]]) -> list[set[str]]:
-    """Each document's words under one key per word family: a Hebrew word under its bare
-    form when the corpus uses that form on its own ("בחשבונית" -> "חשבונית" only if
-    "חשבונית" occurs), an English one without -s, -ed or -ing on the same condition."""
+def _keyer(documents: Sequence[Sequence[str]]) -> Callable[[str], str]:
+    """One key per word family, for labels: a Hebrew word under its bare form when the
+    corpus uses that form on its own ("בחשבונית" -> "חשבונית" only if "חשבונית" occurs),
+    an English one without -s, -ed or -ing on the same condition."""
     vocabulary = {word for document in documents for word in document}
-    keyed = []
-    for document in documents:
-        keys = set()
-        for word in document:
-            key = word
-            for stem in stems(word)[1:]:
-                if stem in vocabulary:
-                    key = stem
-            for suffix in ENGLISH_SUFFIXES:
-                if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-                    bare = word[: -len(suffix)]
-                    if bare in vocabulary or bare + "e" in vocabulary:
-                        key = bare if bare in vocabulary else bare + "e"
-                        break
-            keys.add(key)
-        keyed.append(keys)
-    return keyed
+
+    def key(word: str) -> str:
+        found = word
+        for stem in stems(word)[1:]:
+            if stem in vocabulary:
+                found = stem
+        for suffix in ENGLISH_SUFFIXES:
+            if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+                bare = word[: -len(suffix)]
+                if bare in vocabulary:
+                    return bare
+                if bare + "e" in vocabulary:
+                    return bare + "e"
+        return found
+
+    return key
 
 
 def _features(documents: Sequence[str], seed: int) -> Matrix:
@@ -285,17 +288,21 @@ def _group(
 def _terms(
     members: Sequence[int],
     keyed: Sequence[set[str]],
+    titled: Sequence[set[str]],
     documents: Sequence[str],
     surface: dict[str, str],
 ) -> tuple[str, ...]:
     """The words most particular to a group: used by a high share of its distinct texts and
-    a low share of the other distinct texts (copies of one text count once)."""
+    a low share of the other distinct texts (copies of one text count once), a word of the
+    texts' first lines (a subject names the topic) weighing TITLE_BONUS more; ties go to
+    the longer word."""
     first: dict[str, int] = {}
     for index in range(len(documents)):
         first.setdefault(documents[index], index)
     distinct = list(first.values())
     inside_texts = {first[documents[index]] for index in members}
     inside = Counter(key for index in inside_texts for key in keyed[index])
+    in_titles = Counter(key for index in inside_texts for key in titled[index])
     total = Counter(key for index in distinct for key in keyed[index])
     size = len(inside_texts)
     others = max(len(distinct) - size, 1)
@@ -305,9 +312,10 @@ def _terms(
         if size > 2 and (count < 2 or share < LABEL_MIN_SHARE):
             continue
         outside = (total[key] - count) / others
-        scored.append((share - outside, share, key))
-    scored.sort(key=lambda item: (-item[0], -item[1], item[2]))
-    return tuple(surface.get(key, _display(key)) for _score, _share, key in scored[:LABEL_TERMS])
+        score = share - outside + TITLE_BONUS * in_titles[key] / size
+        scored.append((score, share, len(key), key))
+    scored.sort(key=lambda item: (-item[0], -item[1], -item[2], item[3]))
+    return tuple(surface.get(key, _display(key)) for *_rest, key in scored[:LABEL_TERMS])
 
 
 def find_themes(
@@ -366,7 +374,9 @@ def _find_themes(
         for language in sorted(by_language):
             groups.extend(_group(by_language[language], documents, None, max_themes, seed))
         backend = "tfidf"
-    keyed = _label_keys(tokenised)
+    key = _keyer(tokenised)
+    keyed = [{key(word) for word in words_} for words_ in tokenised]
+    titled = [{key(word) for word in content_words(text.split("\n", 1)[0])} for text in texts]
     surface = _surface_forms(texts)
     kept = sorted(
         (sorted(group) for group in groups if len(group) >= min_size),
@@ -380,7 +390,7 @@ def _find_themes(
         themes.append(
             Theme(
                 number=number,
-                terms=_terms(members, keyed, documents, surface),
+                terms=_terms(members, keyed, titled, documents, surface),
                 languages=tuple(sorted({languages[index] for index in members})),
                 members=tuple(members),
             )

