@@ -78,6 +78,7 @@ LEAVE_CHANCE = {
     "polite": 0.08,
     "grateful": 0.03,
 }
+LEAD_SHARE = 0.05
 SILENT_STOP_CHANCE = {"angry": 0.2, "chronic": 0.2, "grateful": 0.02}
 SILENT_STOP_DEFAULT = 0.1
 # Staff time per ticket: demanding personas take longer and need it more often.
@@ -183,6 +184,8 @@ class _CustomerPlan:
     # buying and writing while still "active" - the silent churn Shomer should spot.
     left_on: date | None = None
     stops_on: date | None = None
+    # A prospective customer writing in before signing (lead intake screening).
+    is_lead: bool = False
 
 
 def _plan_customers(
@@ -254,7 +257,9 @@ def _plan_lives(rng: random.Random, plans: list[_CustomerPlan], now: datetime) -
         span = (today - timedelta(days=7) - earliest).days
         if span <= 0:
             continue
-        if rng.random() < LEAVE_CHANCE.get(plan.persona, 0.08):
+        if rng.random() < LEAD_SHARE:
+            plan.is_lead = True
+        elif rng.random() < LEAVE_CHANCE.get(plan.persona, 0.08):
             plan.left_on = earliest + timedelta(days=rng.randint(0, span))
         elif rng.random() < SILENT_STOP_CHANCE.get(plan.persona, SILENT_STOP_DEFAULT):
             quiet_from = max(earliest, today - timedelta(days=330))
@@ -295,6 +300,8 @@ def _invoices(
     grateful customers also buy extra projects; some personas pay late or not yet."""
     today = now.astimezone(ISRAEL).date()
     for plan, contract in zip(plans, contracts, strict=True):
+        if plan.is_lead:
+            continue
         since = plan.customer.customer_since or today
         start = max(since, today - timedelta(days=INVOICE_MONTHS * 30))
         end = min(d for d in (plan.left_on, plan.stops_on, today) if d is not None)
@@ -439,11 +446,19 @@ def generate(
         # A separate generator, so that adding lives and invoices left the rest unchanged.
         lives = random.Random(seed * 7919 + 17)
         _plan_lives(lives, plans, now)
-        departed = [plan.customer for plan in plans if plan.left_on]
+        changed = []
         for plan in plans:
             if plan.left_on:
                 plan.customer.status, plan.customer.left_on = CustomerStatus.LEFT, plan.left_on
-        Customer.objects.bulk_update(departed, ["status", "left_on"], batch_size=CHUNK)
+                changed.append(plan.customer)
+            elif plan.is_lead:
+                plan.customer.status, plan.customer.customer_since = CustomerStatus.LEAD, None
+                changed.append(plan.customer)
+        Customer.objects.bulk_update(
+            changed, ["status", "left_on", "customer_since"], batch_size=CHUNK
+        )
+        # A lead has signed nothing yet.
+        Contract.objects.filter(customer__in=[p.customer for p in plans if p.is_lead]).delete()
         Invoice.objects.bulk_create(_invoices(lives, plans, contracts, now), batch_size=CHUNK)
         CustomerCost.objects.bulk_create(_other_costs(lives, plans, now), batch_size=CHUNK)
 
