@@ -247,15 +247,15 @@ CACHES = {
 # Celery: Redis (or any broker URL) in production; a filesystem broker on one machine.
 BROKER_FOLDER = SHOMER_HOME / "broker"
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://")
-CELERY_BROKER_TRANSPORT_OPTIONS = (
-    {
+CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, str] = {}
+if CELERY_BROKER_URL.startswith("filesystem"):
+    # The folders must exist before anything publishes a task (a command, a benchmark...).
+    (BROKER_FOLDER / "control").mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(BROKER_FOLDER),
         "data_folder_out": str(BROKER_FOLDER),
         "control_folder": str(BROKER_FOLDER / "control"),
     }
-    if CELERY_BROKER_URL.startswith("filesystem")
-    else {}
-)
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_EAGER_PROPAGATES = True
