@@ -32,6 +32,7 @@ themes are renumbered on each run (largest first).
 from __future__ import annotations
 
 import math
+import warnings
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -201,6 +202,7 @@ def _cluster(
 ) -> list[int]:
     """Group labels for distinct texts: k-means with k chosen by silhouette, then merged."""
     from sklearn.cluster import KMeans
+    from sklearn.exceptions import ConvergenceWarning
     from sklearn.metrics import silhouette_score
 
     count = features.shape[0]
@@ -209,7 +211,11 @@ def _cluster(
     candidates: list[tuple[float, list[int]]] = []
     for k in range(2, min(max_themes, count - 1, _k_ceiling(count)) + 1):
         model = KMeans(n_clusters=k, n_init=10, random_state=seed)
-        labels = model.fit_predict(features, sample_weight=weights)
+        with warnings.catch_warnings():
+            # Identical rows (the same text twice, equal embeddings) give fewer groups
+            # than asked; the silhouette then judges that k like any other.
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            labels = model.fit_predict(features, sample_weight=weights)
         if len(set(labels)) < 2:
             continue
         score = float(
