@@ -47,7 +47,7 @@ from shomer.core import audit
 from shomer.language.detect import detect_language
 from shomer.notifications.services import do_notify
 from shomer.people.models import Role, Team, User
-from shomer.webhooks.services import do_emit
+from shomer.webhooks.services import do_emit, is_wanted
 
 NOTIFICATION_KIND = "complaints"
 # The text themes are found in: the subject and the customer's first words, capped.
@@ -217,7 +217,8 @@ def _record(
         data=data,
     )
     audit.record(f"complaint.{kind}", complaint, actor=actor, ticket=complaint.ticket_id, **data)
-    do_emit(f"complaint.{kind}", complaint_data(complaint))
+    if is_wanted(f"complaint.{kind}"):  # the payload reads the named employees
+        do_emit(f"complaint.{kind}", complaint_data(complaint))
     return event
 
 

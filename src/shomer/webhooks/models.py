@@ -15,6 +15,15 @@ EVENTS = [
     ("commitment.created", _("Promise made")),
     ("commitment.kept", _("Promise kept")),
     ("commitment.broken", _("Promise broken")),
+    ("complaint.opened", _("Complaint opened")),
+    ("complaint.acknowledged", _("Complaint acknowledged")),
+    ("complaint.employee_named", _("Employee named in a complaint")),
+    ("complaint.investigated", _("Complaint investigated")),
+    ("complaint.reviewed", _("Complaint reviewed by a manager")),
+    ("complaint.resolved", _("Complaint resolved")),
+    ("complaint.followed_up", _("Complaint followed up")),
+    ("complaint.reopened", _("Complaint reopened")),
+    ("complaint.moved", _("Complaint moved with a merge")),
 ]
 
 
