@@ -71,6 +71,7 @@ def test_a_manager_sets_calendar_and_policy_and_the_inbox_counts_down(
     clock.set("2026-11-08T11:00:00+02:00")
 
     log_in(page, "yossi")
+    page.get_by_test_id("more-nav").click()  # set-up pages sit in the "More" menu
     page.get_by_role("link", name="SLA", exact=True).click()
     expect(page.get_by_role("heading", name="הגדרות SLA")).to_be_visible()
     page.get_by_test_id("calendars").get_by_role("link", name="משרד תמיכה").click()

@@ -24,7 +24,7 @@ from django.utils.hashable import make_hashable
 COUNT_CAP = 10_000
 # Offsets below this read their rows directly; deeper ones read the ids first.
 DIRECT_OFFSET = 1_000
-ESTIMATE_TTL_SECONDS = 30.0
+ESTIMATE_TTL_SECONDS = 300.0
 ESTIMATES_KEPT = 2_000
 
 _estimates: OrderedDict[Any, tuple[int, float]] = OrderedDict()

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from shomer.core.web_server import WEB_WORKERS, gunicorn_command
 from shomer.demo import content
 from shomer.people.models import User
 
@@ -32,7 +33,7 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--no-demo", action="store_true", help="do not create demo data")
-        parser.add_argument("--web-workers", type=int, default=2)
+        parser.add_argument("--web-workers", type=int, default=WEB_WORKERS)
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not 0 < options["port"] < 65536:
@@ -67,20 +68,7 @@ class Command(BaseCommand):
 
     def _start(self, options: dict[str, Any]) -> list[subprocess.Popen[bytes]]:
         environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "shomer.settings"}
-        web = [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "shomer.wsgi:application",
-            "--bind",
-            f"{options['host']}:{options['port']}",
-            "--workers",
-            str(options["web_workers"]),
-            "--threads",
-            "4",
-            "--log-level",
-            "warning",
-        ]
+        web = gunicorn_command(options["host"], options["port"], options["web_workers"])
         worker = [
             sys.executable,
             "-m",
