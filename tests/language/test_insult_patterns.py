@@ -139,3 +139,45 @@ def test_any_text_gets_a_finite_vector_and_a_kind(text: str) -> None:
 )
 def test_the_trained_model_reads_the_cues(analyzer: Analyzer, text: str, abusive: bool) -> None:
     assert analyzer.analyze(text).abusive is abusive
+
+
+_SELF_WORDS = [
+    "i",
+    "i'm",
+    "am",
+    "was",
+    "what",
+    "a",
+    "how",
+    "such",
+    "idiot",
+    "stupid",
+    "felt",
+    "feel",
+    "like",
+    "אני",
+    "הייתי",
+    "איזה",
+    "טיפש",
+    "ממש",
+    "so",
+    "you",
+    "hi",
+    "it",
+]
+
+
+@given(st.lists(st.sampled_from(_SELF_WORDS), max_size=12))
+def test_the_cheap_precheck_never_hides_a_self_insult(words: list[str]) -> None:
+    from shomer.language import features
+
+    form = " ".join(words)
+    unchecked = sum(
+        bool(
+            features._flags(next(g for g in match.groups() if g))
+            & (features._INSULT | features._PROFANITY)
+        )
+        for pattern in (features._EN_SELF, features._HE_SELF)
+        for match in pattern.finditer(form)
+    )
+    assert features._self_insults(form) == unchecked

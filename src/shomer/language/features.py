@@ -86,6 +86,8 @@ _HE_SELF = re.compile(
     r"(?<!\w)(?:אני|הייתי|הרגשתי|מרגיש|מרגישה)\s+(?:(?:ממש|קצת|כזה|כזאת|סתמ|פשוט|כמו|באמת|מרגיש|מרגישה)\s+){0,3}"
     r"(?P<word>\w+)|(?<!\w)(?:איזה|איזו)\s+(?P<what>\w+)\s+(?:אני|הייתי)(?!\w)"
 )
+# Every match of _EN_SELF contains one of these; almost every English text has " i".
+_EN_SELF_CUES = ("i'm", "i am", "i was", "i feel", "i felt", "am i", "was i")
 _HE_SELF_CUES = ("אני", "הייתי", "הרגשתי", "מרגיש")
 _HE_YA = re.compile(r"(?<!\w)יא\s+(?P<word>\w+)")
 _HE_YOU_LABEL = re.compile(
@@ -133,7 +135,7 @@ def _self_insults(form: str) -> int:
     """Insult words the writer applies to themselves."""
     count = 0
     # Cheap substring checks first: the patterns only run on text that could match them.
-    has_english = "i" in form and (" i" in form or form.startswith("i"))
+    has_english = any(cue in form for cue in _EN_SELF_CUES)
     has_hebrew = any(cue in form for cue in _HE_SELF_CUES)
     for pattern, present in ((_EN_SELF, has_english), (_HE_SELF, has_hebrew)):
         if not present:
