@@ -239,8 +239,14 @@ def plan_start_timers(tickets: Sequence[Ticket], *, now: dt.datetime) -> list[Sl
     policies = _policies()
     calendars, default = calendars_by_team()
     timers: list[SlaTimer] = []
+    # A batch's tickets share a handful of fact combinations: choose once per combination.
+    chosen: dict[tuple[tuple[str, str], ...], dict[str, rules.TargetChoice]] = {}
     for ticket in tickets:
-        choices = rules.choose_targets(policies, ticket_facts(ticket))
+        facts = ticket_facts(ticket)
+        key = tuple(sorted(facts.items()))
+        choices = chosen.get(key)
+        if choices is None:
+            choices = chosen[key] = rules.choose_targets(policies, facts)
         targets = [Target.FIRST_RESPONSE, Target.RESOLUTION]
         if ticket.channel == Channel.PHONE:
             targets.append(Target.CALLBACK)
