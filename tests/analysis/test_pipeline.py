@@ -65,6 +65,26 @@ def test_the_ticket_signals_follow_the_latest_customer_message(db, dana_ticket):
     assert (signals.is_angry, signals.is_urgent) == (False, False)
 
 
+def test_a_reply_answers_the_urgent_request_but_not_the_anger(db, dana, dana_ticket):
+    do_add_message(dana_ticket, direction=Direction.INBOUND, body_text=ANGRY + ". " + URGENT)
+    signals = TicketSignals.objects.get(ticket=dana_ticket)
+    assert (signals.is_angry, signals.is_urgent) == (True, True)
+
+    do_add_note(dana_ticket, body_text="בודקת מול הספק", author=dana)
+    signals.refresh_from_db()
+    assert signals.is_urgent is True  # a note answers nobody
+
+    do_reply(dana_ticket, body_text="נועה, האתר חזר לעבוד. אני ממשיכה לעקוב.", author=dana)
+    signals.refresh_from_db()
+    assert (signals.is_angry, signals.is_urgent) == (True, False)
+    # Recomputed from the stored readings (after a flag or a clearance), it stays answered.
+    assert services.do_refresh_signals(dana_ticket).is_urgent is False
+
+    do_add_message(dana_ticket, direction=Direction.INBOUND, body_text=URGENT)
+    assert TicketSignals.objects.get(ticket=dana_ticket).is_urgent is True
+    assert services.do_refresh_signals(dana_ticket).is_urgent is True
+
+
 def test_an_abusive_message_is_shielded_and_marks_the_ticket(db, dana_ticket):
     message = do_add_message(dana_ticket, direction=Direction.INBOUND, body_text=ABUSIVE)
 

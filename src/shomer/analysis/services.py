@@ -102,9 +102,10 @@ def do_analyze_message(message: Message, *, escalate: bool = True) -> MessageAna
     """Analyse a new message and act on it: store the reading, update the ticket's badges,
     and for abusive customer text shield it and log an incident (escalated to the
     managers when `escalate`). Precondition: the message has no analysis yet."""
-    customer_name = (
-        _customer_name(message.ticket) if message.direction == Direction.OUTBOUND else None
-    )
+    customer_name = None
+    if message.direction == Direction.OUTBOUND:
+        customer_name = _customer_name(message.ticket)
+        _clear_urgent([message.ticket_id])
     analysis = read_message(message, customer_name)
     if analysis is None:
         return None
@@ -135,6 +136,13 @@ def do_analyze_messages(
     copy_insert([row for _message, row in rows])
     latest: dict[int, MessageAnalysis] = {}
     abused: set[int] = set()
+    # Tickets whose last message here is a reply: their customer was answered.
+    answered: set[int] = set()
+    for message in messages:
+        if message.direction == Direction.OUTBOUND:
+            answered.add(message.ticket_id)
+        elif message.direction == Direction.INBOUND:
+            answered.discard(message.ticket_id)
     for message, row in rows:
         if message.direction == Direction.INBOUND:
             latest[message.ticket_id] = row
@@ -162,6 +170,7 @@ def do_analyze_messages(
                 unique_fields=["ticket"],
                 update_fields=[*fields, "has_abuse"] if with_abuse else fields,
             )
+    _clear_urgent(answered)
     shielded = [(message, row) for message, row in rows if row.is_shielded]
     if shielded:
         from shomer.protection.services import do_record_detection
@@ -169,6 +178,16 @@ def do_analyze_messages(
         for message, row in shielded:
             do_record_detection(message, row, escalate=escalate)
     return [row for _message, row in rows]
+
+
+def _clear_urgent(ticket_ids: Iterable[int]) -> None:
+    """A reply answers the urgent request: the badge asked for action, and it was taken.
+    (Angry stays: the customer's mood is theirs until they write again.)"""
+    ids = set(ticket_ids)
+    if ids:
+        TicketSignals.objects.filter(ticket_id__in=ids, is_urgent=True).update(
+            is_urgent=False, updated_at=timezone.now()
+        )
 
 
 def _update_signals(ticket_id: int, row: MessageAnalysis) -> None:
@@ -195,12 +214,23 @@ def do_refresh_signals(ticket: Ticket) -> TicketSignals:
     analyses = MessageAnalysis.objects.filter(
         message__ticket=ticket, message__direction=Direction.INBOUND
     )
-    latest = analyses.order_by("-message__created_at", "-message_id").first()
+    latest = (
+        analyses.select_related("message").order_by("-message__created_at", "-message_id").first()
+    )
+    urgent = (
+        latest is not None
+        and latest.urgency >= URGENT_THRESHOLD
+        and not Message.objects.filter(
+            ticket=ticket,
+            direction=Direction.OUTBOUND,
+            created_at__gt=latest.message.created_at,
+        ).exists()
+    )
     signals, _created = TicketSignals.objects.update_or_create(
         ticket=ticket,
         defaults={
             "is_angry": latest is not None and latest.is_angry,
-            "is_urgent": latest is not None and latest.urgency >= URGENT_THRESHOLD,
+            "is_urgent": urgent,
             "last_sentiment": latest.sentiment if latest is not None else None,
             "has_abuse": analyses.filter(is_shielded=True).exists(),
             "updated_at": timezone.now(),

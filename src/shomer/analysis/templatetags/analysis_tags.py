@@ -32,7 +32,7 @@ def ticket_signals(signals: Any, oob: bool = False, with_id: bool = False) -> Sa
         if signals.is_angry:
             badges.append(("angry", _("The latest customer message is angry"), _("Angry")))
         if signals.is_urgent:
-            title = _("The latest customer message asks for action now")
+            title = _("The latest customer message asks for action now, and is not answered yet")
             badges.append(("urgent", title, _("Urgent")))
     if oob:
         identity = mark_safe('id="ticket-signals" hx-swap-oob="true" ')
