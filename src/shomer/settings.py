@@ -73,6 +73,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("SHOMER_SITE_URL", "http://127.0.0.1:8000")
 SHOMER_BUSINESS_NAME = env_str("SHOMER_BUSINESS_NAME", "Shomer")
+# The business's logo in replies and survey mail (PNG or JPEG); blank: Shomer's own.
+SHOMER_LOGO_PATH = env_str("SHOMER_LOGO_PATH", "")
 # Staff roles that must sign in with a second factor, e.g. "manager,admin".
 SHOMER_2FA_REQUIRED_ROLES = env_list("SHOMER_2FA_REQUIRED_ROLES", [])
 OTP_TOTP_ISSUER = "Shomer"

@@ -105,6 +105,37 @@ def test_the_body_is_right_to_left_html_with_a_plain_text_alternative_and_the_lo
     assert "> שלום, האתר לא נטען מהבוקר." in texts["text/plain"]
 
 
+def test_the_business_logo_goes_in_as_its_own_image_type(
+    inbound_ticket, dana, smtp_outbound, django_capture_on_commit_callbacks, settings, tmp_path
+):
+    jpeg = b"\xff\xd8\xff\xe0" + b"JFIF-bytes-of-the-clinic-logo"
+    (tmp_path / "clinic.jpg").write_bytes(jpeg)
+    settings.SHOMER_LOGO_PATH = str(tmp_path / "clinic.jpg")
+    reply_and_send(inbound_ticket, dana, "שלום נועה", django_capture_on_commit_callbacks)
+
+    [image] = [
+        part
+        for part in smtp_outbound.messages()[0].walk()
+        if part.get_content_maintype() == "image"
+    ]
+    assert image.get_content_type() == "image/jpeg"
+    assert image.get_payload(decode=True) == jpeg
+    assert image.get_filename() == "logo.jpeg"
+
+
+def test_a_logo_that_is_not_an_image_is_left_out_and_the_reply_still_goes(
+    inbound_ticket, dana, smtp_outbound, django_capture_on_commit_callbacks, settings, tmp_path
+):
+    (tmp_path / "logo.png").write_text("<svg>not what a mail client shows</svg>")
+    settings.SHOMER_LOGO_PATH = str(tmp_path / "logo.png")
+    message = reply_and_send(inbound_ticket, dana, "שלום נועה", django_capture_on_commit_callbacks)
+
+    assert message.delivery_status == DeliveryStatus.SENT
+    mail = smtp_outbound.messages()[0]
+    assert not [part for part in mail.walk() if part.get_content_maintype() == "image"]
+    assert "cid:logo@shomer" not in parts(mail)["text/html"]
+
+
 def test_an_english_customer_gets_left_to_right_english(
     support, dana, smtp_outbound, django_capture_on_commit_callbacks, clinic
 ):

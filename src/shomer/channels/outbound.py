@@ -129,13 +129,27 @@ def _quoted(message: Message) -> Message | None:
     )
 
 
-def _logo() -> bytes | None:
-    path = Path(getattr(settings, "SHOMER_LOGO_PATH", "") or DEFAULT_LOGO)
+# The image types a mail client shows inline, by their first bytes.
+_IMAGE_TYPES = {b"\x89PNG\r\n\x1a\n": "png", b"\xff\xd8\xff": "jpeg", b"GIF8": "gif"}
+
+
+def logo_image() -> MIMEImage | None:
+    """The business's logo as an inline part (Content-ID LOGO_CID), or None when the file
+    cannot be read or is not a PNG, JPEG or GIF: the mail then goes without it."""
+    path = Path(settings.SHOMER_LOGO_PATH or DEFAULT_LOGO).expanduser()
     try:
-        return path.read_bytes()
+        data = path.read_bytes()
     except OSError:
-        logger.warning("logo %s cannot be read; the reply goes without it", path)
+        logger.warning("logo %s cannot be read; mail goes without it", path)
         return None
+    subtype = next((kind for magic, kind in _IMAGE_TYPES.items() if data.startswith(magic)), None)
+    if subtype is None:
+        logger.warning("logo %s is not a PNG, JPEG or GIF; mail goes without it", path)
+        return None
+    image = MIMEImage(data, subtype)
+    image.add_header("Content-ID", f"<{LOGO_CID}>")
+    image.add_header("Content-Disposition", "inline", filename=f"logo.{subtype}")
+    return image
 
 
 def _agent_name(message: Message) -> str:
@@ -159,7 +173,7 @@ def build_reply(message: Message) -> EmailMultiAlternatives:
     language = contact.language if contact.language in ("he", "en") else settings.LANGUAGE_CODE
     in_reply_to, references = _thread_keys(message)
     quoted = _quoted(message)
-    logo = _logo()
+    logo = logo_image()
     subject = reply_subject(ticket)
     quoted_text = quoted.body_text[:QUOTE_CHARS].strip() if quoted else ""
     with translation.override(language):
@@ -205,10 +219,7 @@ def build_reply(message: Message) -> EmailMultiAlternatives:
     if logo:
         # multipart/related around the alternatives: the HTML finds the logo by cid.
         email.mixed_subtype = "related"
-        image = MIMEImage(logo, "png")
-        image.add_header("Content-ID", f"<{LOGO_CID}>")
-        image.add_header("Content-Disposition", "inline", filename="logo.png")
-        email.attach(image)
+        email.attach(logo)
     return email
 
 

@@ -17,7 +17,6 @@ import datetime as dt
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from email.mime.image import MIMEImage
 from email.utils import formataddr
 from typing import Any, TypeVar
 
@@ -82,7 +81,7 @@ def mail_language(*languages: str) -> str:
 
 def build(letter: Letter, *, message_id: str) -> EmailMultiAlternatives:
     """The e-mail for `letter` (not sent): plain text and right-to-left-aware HTML."""
-    logo = outbound._logo()
+    logo = outbound.logo_image()
     with translation.override(letter.language):
         bidi = get_language_bidi()
         context: dict[str, Any] = {
@@ -116,10 +115,7 @@ def build(letter: Letter, *, message_id: str) -> EmailMultiAlternatives:
     email.attach_alternative(html, "text/html")
     if logo:
         email.mixed_subtype = "related"
-        image = MIMEImage(logo, "png")
-        image.add_header("Content-ID", f"<{outbound.LOGO_CID}>")
-        image.add_header("Content-Disposition", "inline", filename="logo.png")
-        email.attach(image)
+        email.attach(logo)
     return email
 
 
