@@ -16,11 +16,14 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/shomer run
 
+# In parallel, one worker per core up to four (each has its own test database).
+PYTEST := $(BIN)/pytest -n auto --maxprocesses 4
+
 test: $(STAMP) browser
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(PYTEST) $(PYTEST_ARGS)
 
 test-postgres: $(STAMP) browser
-	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/shomer} $(BIN)/pytest $(PYTEST_ARGS)
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/shomer} $(PYTEST) $(PYTEST_ARGS)
 
 # Browser tests drive Debian's Chromium; install it where we may (root), else say how.
 browser:

@@ -48,9 +48,11 @@ def wait_for_port(port: int, timeout: float = 15.0) -> None:
 
 @contextmanager
 def redis_url() -> Iterator[str]:
-    """A Redis URL: the local server on 6379 (database 15), or one started for the test."""
+    """A Redis URL: the local server on 6379 (database 15, or one below it per parallel
+    test worker, so that two workers' queues never meet), or one started for the test."""
     if port_open(6379):
-        yield "redis://127.0.0.1:6379/15"
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+        yield f"redis://127.0.0.1:6379/{15 - int(worker.removeprefix('gw') or 0) % 8}"
         return
     binary = shutil.which("redis-server")
     if binary is None:

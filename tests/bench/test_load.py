@@ -4,6 +4,7 @@ loads is started as `shomer run` starts it."""
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -19,7 +20,9 @@ def read(data: bytes) -> tuple[int, bytes]:
         status = await _read_status(reader)
         return status, await reader.read()
 
-    return asyncio.run(go())
+    # In a thread of its own: the browser tests' Playwright keeps a loop in this one.
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, go()).result()
 
 
 def test_a_response_with_a_length_is_read_to_its_end_and_no_further() -> None:

@@ -16,6 +16,7 @@ from collections import OrderedDict
 from functools import cached_property
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import QuerySet
@@ -38,7 +39,11 @@ class CappedCountPaginator(Paginator):
         if not isinstance(rows, QuerySet):
             return len(rows)
         ids = rows.order_by().values("pk")
-        sql, params = ids.query.sql_with_params()
+        try:
+            sql, params = ids.query.sql_with_params()
+        except EmptyResultSet:  # a filter Django knows matches nothing (e.g. `in` [])
+            self.count_is_exact = True
+            return 0
         key = (rows.db, COUNT_CAP, sql, make_hashable(params))
         known = _known_estimate(key)
         if known is not None:
@@ -76,7 +81,10 @@ class CappedCountPaginator(Paginator):
 
 def estimated_count(rows: QuerySet) -> int:  # type: ignore[type-arg]
     """The planner's row estimate on PostgreSQL; an exact count elsewhere."""
-    sql, params = rows.order_by().values("pk").query.sql_with_params()
+    try:
+        sql, params = rows.order_by().values("pk").query.sql_with_params()
+    except EmptyResultSet:
+        return 0
     return _planner_rows(rows, sql, params)
 
 
