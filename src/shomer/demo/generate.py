@@ -38,8 +38,12 @@ from shomer.customers.models import (
     Tier,
 )
 from shomer.demo import content
+from shomer.demo.loyalty import add_birthdays, add_unpaid
+from shomer.demo.promises import add_promises
+from shomer.demo.surveys import add_surveys
 from shomer.health.models import CustomerCost
 from shomer.language.normalize import fold
+from shomer.notifications.models import Notification
 from shomer.people.models import Team, User
 
 ISRAEL = ZoneInfo("Asia/Jerusalem")
@@ -133,6 +137,8 @@ class DemoSummary:
     customers: int
     tickets: int
     messages: int
+    promises: int = 0
+    answers: int = 0
 
 
 def _weighted(rng: random.Random, weights: dict[str, int]) -> str:
@@ -413,8 +419,10 @@ def generate(
     seed: int,
     now: datetime | None = None,
     progress: ProgressFn | None = None,
+    follow_ups: bool = True,
 ) -> DemoSummary:
-    """Create demo staff, `customers` customers and `tickets` tickets with conversations."""
+    """Create demo staff, `customers` customers and `tickets` tickets with conversations;
+    with `follow_ups`, also the promises made in them and the survey answers that came."""
     rng = random.Random(seed)
     now = now or timezone.now()
     users = create_staff()
@@ -473,7 +481,38 @@ def generate(
         done += size
         if progress:
             progress(size)
-    return DemoSummary(len(users), len(plans), tickets, message_total)
+    promises = answers = 0
+    if follow_ups and plans:
+        personas = {plan.customer.pk: plan.persona for plan in plans}
+        promises, answers = _follow_ups(seed, now, personas, customers, tickets)
+    return DemoSummary(len(users), len(plans), tickets, message_total, promises, answers)
+
+
+def _follow_ups(
+    seed: int, now: datetime, personas: dict[int, str], customers: int, tickets: int
+) -> tuple[int, int]:
+    """Birthdays, a few unpaid invoices, promises and half a year of surveys, through the apps' own services (each
+    with a generator of its own, so that one changing leaves the others as they were)."""
+    first = last_notification()
+    with transaction.atomic():
+        add_birthdays(random.Random(seed * 31 + 5), now)
+        add_unpaid(random.Random(seed * 37 + 7), now, personas)
+        promises = add_promises(random.Random(seed * 104_729 + 3), now, tickets)
+        answers = add_surveys(random.Random(seed * 7_561 + 11), now, personas, customers)
+        quiet_notifications(first, now)
+    return promises, answers
+
+
+def last_notification() -> int:
+    """The newest notification's id (0 without any): what the demo makes comes after it."""
+    last: int | None = Notification.objects.order_by("-pk").values_list("pk", flat=True).first()
+    return last or 0
+
+
+def quiet_notifications(after: int, now: datetime) -> None:
+    """The notifications the demo's history made are marked e-mailed (the worker then sends
+    none): staff were told back then, not on the first start."""
+    Notification.objects.filter(pk__gt=after, emailed_at__isnull=True).update(emailed_at=now)
 
 
 def _create_ticket_chunk(

@@ -6,10 +6,11 @@ from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 from tqdm import tqdm
 
-from shomer.demo import content
-from shomer.demo.generate import generate
+from shomer.demo import content, loyalty
+from shomer.demo.generate import generate, last_notification, quiet_notifications
 
 MAX_TICKETS = 5_000_000
 
@@ -42,10 +43,20 @@ class Command(BaseCommand):
             )
         self.stdout.write(
             f"Demo data: {summary.staff} staff, {summary.customers} customers, "
-            f"{summary.tickets} tickets, {summary.messages} messages."
+            f"{summary.tickets} tickets, {summary.messages} messages, "
+            f"{summary.promises} promises, {summary.answers} survey answers."
         )
         if customers and not options["no_scores"]:
             self._scores(quiet=options["no_progress"])
+        if customers:
+            # Last, so that the touchpoints leave out whom health calls hostile.
+            first, now = last_notification(), timezone.now()
+            planned = loyalty.plan(now)
+            quiet_notifications(first, now)
+            self.stdout.write(
+                "Planned: {nps} NPS and {exit} exit surveys, {touchpoints} touchpoints, "
+                "{collections} payment reminders.".format(**planned)
+            )
         self.stdout.write(
             "Demo logins (password "
             f"'{content.DEMO_PASSWORD}'): yossi (manager), michal (team lead), dana (agent), "
