@@ -38,12 +38,12 @@ from shomer.customers.models import (
     Tier,
 )
 from shomer.demo import content
+from shomer.demo.history import last_notification, quiet_notifications
 from shomer.demo.loyalty import add_birthdays, add_unpaid
 from shomer.demo.promises import add_promises
 from shomer.demo.surveys import add_surveys
 from shomer.health.models import CustomerCost
 from shomer.language.normalize import fold
-from shomer.notifications.models import Notification
 from shomer.people.models import Team, User
 
 ISRAEL = ZoneInfo("Asia/Jerusalem")
@@ -501,18 +501,6 @@ def _follow_ups(
         answers = add_surveys(random.Random(seed * 7_561 + 11), now, personas, customers)
         quiet_notifications(first, now)
     return promises, answers
-
-
-def last_notification() -> int:
-    """The newest notification's id (0 without any): what the demo makes comes after it."""
-    last: int | None = Notification.objects.order_by("-pk").values_list("pk", flat=True).first()
-    return last or 0
-
-
-def quiet_notifications(after: int, now: datetime) -> None:
-    """The notifications the demo's history made are marked e-mailed (the worker then sends
-    none): staff were told back then, not on the first start."""
-    Notification.objects.filter(pk__gt=after, emailed_at__isnull=True).update(emailed_at=now)
 
 
 def _create_ticket_chunk(

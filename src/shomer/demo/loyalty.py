@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from shomer.customers.models import Contact, CustomerStatus, Invoice, InvoiceStatus
+from shomer.demo.history import last_notification, quiet_notifications
 from shomer.feedback import services as feedback
 from shomer.outreach import collections, touchpoints
 
@@ -30,9 +31,13 @@ def _born(rng: random.Random, month: int, day: int) -> date:
 def add_birthdays(rng: random.Random, now: datetime) -> int:
     """Birthdays for some contacts, a few of them soon; how many contacts have one now."""
     today = now.astimezone(ISRAEL).date()
-    contacts = list(Contact.objects.filter(birthday__isnull=True).order_by("pk"))
-    soon_count = min(MAX_SOON, max(3, len(contacts) // SOON_EVERY), len(contacts))
-    soon = {contact.pk for contact in rng.sample(contacts, soon_count)}
+    contacts = list(
+        Contact.objects.filter(birthday__isnull=True).select_related("customer").order_by("pk")
+    )
+    # Soon: contacts of active customers, whom the touchpoints are for.
+    active = [c for c in contacts if c.customer.status == CustomerStatus.ACTIVE]
+    soon_count = min(MAX_SOON, max(3, len(contacts) // SOON_EVERY), len(active))
+    soon = {contact.pk for contact in rng.sample(active, soon_count)}
     changed = []
     for contact in contacts:
         if contact.pk in soon:
@@ -79,10 +84,14 @@ def add_unpaid(rng: random.Random, now: datetime, personas: dict[int, str]) -> i
 
 
 def plan(now: datetime) -> dict[str, int]:
-    """What `shomer loyalty plan` plans at `now` (the beat then plans it hourly)."""
-    return {
+    """What `shomer loyalty plan` plans at `now` (the beat then plans it hourly): NPS and exit
+    surveys, touchpoints, payment reminders (how many of each were planned)."""
+    first = last_notification()
+    planned = {
         "nps": feedback.do_plan_nps(now),
         "exit": feedback.do_plan_exit(now),
         "touchpoints": touchpoints.do_plan(now),
-        "collections": collections.do_plan(now),
+        "collections": collections.do_plan(now)["planned"],
     }
+    quiet_notifications(first, now)
+    return planned

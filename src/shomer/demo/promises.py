@@ -19,11 +19,18 @@ from zoneinfo import ZoneInfo
 from django.db.models import F
 
 from shomer.commitments import rules
-from shomer.commitments.models import Commitment, CommitmentState, DetectedPromise, OfferState
+from shomer.commitments.models import (
+    Commitment,
+    CommitmentSource,
+    CommitmentState,
+    DetectedPromise,
+    OfferState,
+)
 from shomer.commitments.scan import run_scan
 from shomer.commitments.services import (
     BROKEN_SHOWN_DAYS,
     do_cancel,
+    do_create_commitment,
     do_dismiss_offer,
     do_keep,
     do_track_offer,
@@ -32,10 +39,11 @@ from shomer.commitments.services import (
 )
 from shomer.conversations.models import Direction, Message, Status, Ticket
 from shomer.demo import content, texts
+from shomer.demo.history import last_notification
 from shomer.language.normalize import fold
 from shomer.language.promises import extract_promises
 from shomer.notifications.models import Notification
-from shomer.people.models import User
+from shomer.people.models import Role, User
 from shomer.sla.calendar import next_opening
 
 ISRAEL = ZoneInfo("Asia/Jerusalem")
@@ -60,6 +68,8 @@ def add_promises(rng: random.Random, now: datetime, tickets: int) -> int:
         return 0
     _history(rng, now, agents, min(MAX_HISTORY, max(3, tickets // HISTORY_SHARE)))
     _live(rng, now, agents)
+    for manager in User.objects.filter(role=Role.MANAGER).order_by("pk"):
+        _by_hand(rng, now, manager)
     _scan(now)
     tracked: int = Commitment.objects.count()
     return tracked
@@ -244,6 +254,7 @@ def _live(rng: random.Random, now: datetime, agents: dict[int, User]) -> None:
     rng.shuffle(tickets)
     slots = _reply_slots(now)
     used: set[int] = set()
+    uses: dict[str, int] = {}  # templates already written, so that replies vary
     for target, count in LIVE.items():
         made = 0
         for ticket in tickets:
@@ -251,7 +262,7 @@ def _live(rng: random.Random, now: datetime, agents: dict[int, User]) -> None:
                 break
             if ticket.pk in used or (target != "broken" and ticket.status not in LIVE_STATUSES):
                 continue
-            reply = _promise_reply(rng, ticket, target, slots, now)
+            reply = _promise_reply(rng, ticket, target, slots, now, uses)
             if reply is None:
                 continue
             used.add(ticket.pk)
@@ -259,10 +270,20 @@ def _live(rng: random.Random, now: datetime, agents: dict[int, User]) -> None:
             on_reply(reply, now=reply.created_at)
             if target != "offered":
                 _track_first(reply, agents[ticket.assignee_id])
+            if ticket.status in (Status.SOLVED, Status.CLOSED):
+                for offer in DetectedPromise.objects.filter(
+                    message=reply, state=OfferState.OFFERED
+                ):
+                    do_dismiss_offer(offer, acting_user=agents[ticket.assignee_id])
 
 
 def _promise_reply(
-    rng: random.Random, ticket: Ticket, target: str, slots: list[datetime], now: datetime
+    rng: random.Random,
+    ticket: Ticket,
+    target: str,
+    slots: list[datetime],
+    now: datetime,
+    uses: dict[str, int],
 ) -> Message | None:
     """Write the agent's reply promising something due as `target` wants, if any reply the
     demo knows, at a moment after the ticket's last message, does."""
@@ -271,6 +292,7 @@ def _promise_reply(
     wanted = _wanted(target, now)
     templates = list(texts.PROMISE_REPLIES[language])
     rng.shuffle(templates)
+    templates.sort(key=lambda template: uses.get(template, 0))  # stable: random among equals
     shortest, longest = REPLY_AGO[target]
     moments = [at for at in slots if shortest <= now - at <= longest]
     rng.shuffle(moments)
@@ -286,6 +308,7 @@ def _promise_reply(
             )
             due = _due_of(text, at, ticket)
             if due is not None and wanted(due):
+                uses[template] = uses.get(template, 0) + 1
                 return _add_reply(ticket, text, at)
     return None
 
@@ -315,13 +338,64 @@ def _add_reply(ticket: Ticket, text: str, at: datetime) -> Message:
     return message
 
 
+# --- by hand: a manager's promises to the customers they own ------------------------------------
+
+# When a manager's promises were made, how many days before now, and when each is due,
+# days after it was made: two open this week, one broken days ago, two kept earlier.
+BY_HAND = ((1, 3), (2, 5), (5, 2), (25, 4), (40, 6))
+
+
+def _by_hand(rng: random.Random, now: datetime, manager: User) -> None:
+    """Promises the manager entered on the ticket card, for customers they own."""
+    tickets = list(
+        Ticket.objects.filter(
+            customer__owner=manager,
+            contact__isnull=False,
+            created_at__gte=now - timedelta(days=60),
+        )
+        .exclude(status=Status.CLOSED)
+        .order_by("created_at", "id")
+    )
+    chosen = sorted(rng.sample(tickets, min(len(BY_HAND), len(tickets))), key=lambda t: t.pk)
+    for ticket, (kind, text), (days_ago, due_in) in zip(
+        chosen, texts.MANAGER_PROMISES, BY_HAND, strict=False
+    ):
+        calendar = ticket_calendar(ticket)
+        made = max(now - timedelta(days=days_ago), ticket.created_at + timedelta(hours=1))
+        if not rules.is_working_moment(made, calendar):
+            made = next_opening(made, calendar) + timedelta(minutes=rng.randint(15, 120))
+        if made >= now:
+            continue
+        due = datetime.combine(
+            (made + timedelta(days=due_in)).astimezone(ISRAEL).date(), time(12, 0), tzinfo=ISRAEL
+        )
+        placement = rules.place_due(due, made, calendar)
+        if placement.problem is not None:
+            continue
+        commitment = do_create_commitment(
+            ticket,
+            kind=kind,
+            text=text,
+            placement=placement,
+            owner=manager,
+            source=CommitmentSource.MANUAL,
+            created_by=manager,
+            now=made,
+        )
+        if commitment.due_at < now - timedelta(days=BROKEN_SHOWN_DAYS):
+            kept = commitment.due_at - timedelta(hours=2)
+            if not rules.is_working_moment(kept, calendar):
+                kept = commitment.due_at
+            do_keep(commitment, acting_user=manager, now=kept)
+
+
 # --- the clock --------------------------------------------------------------------------------
 
 
 def _scan(now: datetime) -> None:
     """Run the promise scan as the beat would have: first as of a week ago (those reminders
     and breaches are old news, read), then now (what the team sees today)."""
-    before = Notification.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    before = last_notification()
     run_scan(now - timedelta(days=BROKEN_SHOWN_DAYS))
     Notification.objects.filter(pk__gt=before).update(read_at=now)
     run_scan(now)

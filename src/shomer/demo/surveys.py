@@ -29,6 +29,7 @@ from shomer.complaints import services as complaints
 from shomer.complaints.models import Complaint
 from shomer.conversations.models import Direction, Message, Status, Ticket
 from shomer.demo import texts
+from shomer.demo.history import last_notification
 from shomer.demo.promises import signature
 from shomer.feedback import rules
 from shomer.feedback import services as feedback
@@ -118,7 +119,7 @@ def add_surveys(rng: random.Random, now: datetime, personas: dict[int, str], cus
         while day <= now.astimezone(ISRAEL).date():
             timeline.add(datetime.combine(day, time(9, 0), tzinfo=ISRAEL), "plan")
             day += timedelta(days=PLAN_EVERY_DAYS)
-    first_notification = _last_notification()
+    first_notification = last_notification()
     # The history's mail was sent back then: replaying it sends nothing.
     with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
         while (step := timeline.pop()) is not None:
@@ -127,11 +128,6 @@ def add_surveys(rng: random.Random, now: datetime, personas: dict[int, str], cus
     _complaints_as_history(rng, now, first_notification)
     answers: int = SurveyAnswer.objects.count()
     return answers
-
-
-def _last_notification() -> int:
-    last: int | None = Notification.objects.order_by("-pk").values_list("pk", flat=True).first()
-    return last or 0
 
 
 def _solved(

@@ -170,3 +170,12 @@ COMPLAINT_REPLIES = {
         "right, I'm here.\n{agent}",
     ),
 }
+
+# Promises a manager enters by hand on a ticket of a customer they own (kind, what).
+MANAGER_PROMISES = (
+    ("callback", "להתקשר לבעלי העסק ולהציע הארכת חוזה בתנאים של השנה שעברה"),
+    ("follow_up", "לשלוח הצעה מסודרת לחבילת התחזוקה המורחבת"),
+    ("refund", "לאשר את הזיכוי מול הנהלת החשבונות ולעדכן את הלקוח"),
+    ("other", "פגישת היכרות במשרד הלקוח עם מנהל המשרד החדש"),
+    ("callback", "שיחת בירור אישית אחרי שלוש תקלות החודש"),
+)

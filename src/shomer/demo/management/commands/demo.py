@@ -10,7 +10,7 @@ from django.utils import timezone
 from tqdm import tqdm
 
 from shomer.demo import content, loyalty
-from shomer.demo.generate import generate, last_notification, quiet_notifications
+from shomer.demo.generate import generate
 
 MAX_TICKETS = 5_000_000
 
@@ -50,9 +50,7 @@ class Command(BaseCommand):
             self._scores(quiet=options["no_progress"])
         if customers:
             # Last, so that the touchpoints leave out whom health calls hostile.
-            first, now = last_notification(), timezone.now()
-            planned = loyalty.plan(now)
-            quiet_notifications(first, now)
+            planned = loyalty.plan(timezone.now())
             self.stdout.write(
                 "Planned: {nps} NPS and {exit} exit surveys, {touchpoints} touchpoints, "
                 "{collections} payment reminders.".format(**planned)
