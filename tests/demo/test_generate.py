@@ -1,27 +1,53 @@
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.core.management import call_command
 from django.db import transaction
 
+from shomer.commitments.models import Commitment
 from shomer.conversations.models import Message, Ticket
 from shomer.demo.generate import generate
+from shomer.feedback.models import SurveyAnswer
 from shomer.language.detect import detect_language
 from shomer.people.models import User
 
 NOW = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
 
 
-def snapshot() -> list[tuple[str, str, list[str]]]:
+def snapshot() -> list[Any]:
+    """Tickets with their conversations, promises and survey answers; ticket numbers as
+    positions (a database sequence does not roll back, so numbers differ between runs)."""
+    tickets = list(Ticket.objects.select_related("customer").order_by("id"))
+    position = {ticket.pk: index for index, ticket in enumerate(tickets)}
+
+    def numbered(text: str) -> str:
+        return re.sub(r"#(\d+)", lambda m: f"#{position.get(int(m[1]), '?')}", text)
+
     return [
-        (t.subject, t.customer.name, [m.body_text for m in t.messages.order_by("created_at", "id")])
-        for t in Ticket.objects.select_related("customer").order_by("id")
+        [
+            (
+                numbered(t.subject),
+                t.customer.name if t.customer else "",
+                [m.body_text for m in t.messages.order_by("created_at", "id")],
+            )
+            for t in tickets
+        ],
+        [
+            (position[c.ticket_id], c.kind, c.text, c.state, c.due_at, c.kept_at, c.broken_at)
+            for c in Commitment.objects.order_by("created_at", "id")
+        ],
+        [
+            (a.kind, a.rating, a.comment, a.answered_at, position.get(a.ticket_id))
+            for a in SurveyAnswer.objects.order_by("answered_at", "id")
+        ],
     ]
 
 
-def generated(seed: int) -> list[tuple[str, str, list[str]]]:
+def generated(seed: int) -> list[Any]:
     """What `generate` writes for `seed`, rolled back afterwards (nothing to delete by hand)."""
     with transaction.atomic():
         generate(customers=6, tickets=40, seed=seed, now=NOW)
@@ -35,6 +61,7 @@ def test_the_same_seed_gives_the_same_data(db):
 
     assert generated(7) == first
     assert generated(8) != first
+    assert first[1] and first[2]  # promises and survey answers are part of it
 
 
 def test_demo_has_both_languages_every_persona_and_after_hours_mail(db):
