@@ -39,7 +39,7 @@ from shomer.customers.models import (
 )
 from shomer.demo import content
 from shomer.demo.history import last_notification, quiet_notifications
-from shomer.demo.loyalty import add_birthdays, add_unpaid
+from shomer.demo.loyalty import add_birthdays, add_unpaid, replay_collections
 from shomer.demo.promises import add_promises
 from shomer.demo.surveys import add_surveys
 from shomer.health.models import CustomerCost
@@ -491,12 +491,14 @@ def generate(
 def _follow_ups(
     seed: int, now: datetime, personas: dict[int, str], customers: int, tickets: int
 ) -> tuple[int, int]:
-    """Birthdays, a few unpaid invoices, promises and half a year of surveys, through the apps' own services (each
-    with a generator of its own, so that one changing leaves the others as they were)."""
+    """Birthdays, a few unpaid invoices and their reminders, promises and half a year of
+    surveys, through the apps' own services (each with a generator of its own, so that one
+    changing leaves the others as they were)."""
     first = last_notification()
     with transaction.atomic():
         add_birthdays(random.Random(seed * 31 + 5), now)
         add_unpaid(random.Random(seed * 37 + 7), now, personas)
+        replay_collections(now)
         promises = add_promises(random.Random(seed * 104_729 + 3), now, tickets)
         answers = add_surveys(random.Random(seed * 7_561 + 11), now, personas, customers)
         quiet_notifications(first, now)

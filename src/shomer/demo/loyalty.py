@@ -6,8 +6,10 @@ reminder of each overdue invoice."""
 from __future__ import annotations
 
 import random
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
+
+from django.test.utils import override_settings
 
 from shomer.customers.models import Contact, CustomerStatus, Invoice, InvoiceStatus
 from shomer.demo.history import last_notification, quiet_notifications
@@ -81,6 +83,18 @@ def add_unpaid(rng: random.Random, now: datetime, personas: dict[int, str]) -> i
         invoice.status, invoice.paid_on = InvoiceStatus.OPEN, None
     Invoice.objects.bulk_update(chosen, ["status", "paid_on"])
     return len(chosen)
+
+
+def replay_collections(now: datetime) -> None:
+    """The payment reminders' ladder of the last weeks, as the beat ran it: the next step
+    planned each morning, sent at the sending hour (the mail goes nowhere: it went back
+    then). Planned again at the end of the demo, the next step follows."""
+    today = now.astimezone(ISRAEL).date()
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+        for back in range(UNPAID_DAYS[1], 0, -1):
+            day = today - timedelta(days=back)
+            collections.do_plan(datetime.combine(day, time(8, 0), tzinfo=ISRAEL))
+            collections.do_send_due(datetime.combine(day, time(10, 5), tzinfo=ISRAEL))
 
 
 def plan(now: datetime) -> dict[str, int]:

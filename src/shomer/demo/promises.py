@@ -53,8 +53,9 @@ PROMISE_AGENTS = ("dana", "ruth", "eli", "michal")
 HISTORY_DAYS = 180
 HISTORY_SHARE = 10
 MAX_HISTORY = 40
-# Fresh replies on current tickets: tracked and due soon, broken a few days ago, offered only.
-LIVE = {"open": 7, "broken": 4, "offered": 2}
+# Fresh replies on current tickets: tracked and due today (when the working day has time
+# left), due this week, broken a few days ago, or only offered on the ticket.
+LIVE = {"today": 1, "open": 6, "broken": 4, "offered": 2}
 # What became of a tracked promise past its due (cumulative shares; the rest broke).
 KEPT_ON_TIME, KEPT_LATE, CANCELLED = 0.55, 0.75, 0.8
 LIVE_STATUSES = (Status.NEW, Status.OPEN, Status.PENDING, Status.ON_HOLD)
@@ -229,11 +230,17 @@ def _wanted(target: str, now: datetime) -> Callable[[datetime], bool]:
     if target == "broken":
         earliest = now - timedelta(days=BROKEN_SHOWN_DAYS - 1)
         return lambda due: earliest < due < now - timedelta(hours=1)
+    if target == "today":  # when the working day has time left for one
+        midnight = datetime.combine(
+            now.astimezone(ISRAEL).date() + timedelta(days=1), time(0), tzinfo=ISRAEL
+        )
+        return lambda due: now + timedelta(minutes=30) < due < midnight
     return lambda due: now + timedelta(minutes=30) < due < now + timedelta(days=8)
 
 
 # How long ago the reply was written, by target: a broken promise was made days ago.
 REPLY_AGO = {
+    "today": (timedelta(minutes=15), timedelta(days=1)),
     "open": (timedelta(minutes=15), timedelta(days=2)),
     "offered": (timedelta(minutes=15), timedelta(days=3)),
     "broken": (timedelta(days=1), timedelta(days=6)),
@@ -340,9 +347,9 @@ def _add_reply(ticket: Ticket, text: str, at: datetime) -> Message:
 
 # --- by hand: a manager's promises to the customers they own ------------------------------------
 
-# When a manager's promises were made, how many days before now, and when each is due,
-# days after it was made: two open this week, one broken days ago, two kept earlier.
-BY_HAND = ((1, 3), (2, 5), (5, 2), (25, 4), (40, 6))
+# A manager's promises: made this many days before now, due this many days after, and what
+# became of them: two open this week, one broken days ago, one kept this week, one long ago.
+BY_HAND = ((1, 3, "open"), (2, 5, "open"), (5, 2, "broken"), (6, 2, "kept"), (40, 6, "kept"))
 
 
 def _by_hand(rng: random.Random, now: datetime, manager: User) -> None:
@@ -357,20 +364,18 @@ def _by_hand(rng: random.Random, now: datetime, manager: User) -> None:
         .order_by("created_at", "id")
     )
     chosen = sorted(rng.sample(tickets, min(len(BY_HAND), len(tickets))), key=lambda t: t.pk)
-    for ticket, (kind, text), (days_ago, due_in) in zip(
+    for ticket, (kind, text), (days_ago, due_in, fate) in zip(
         chosen, texts.MANAGER_PROMISES, BY_HAND, strict=False
     ):
         calendar = ticket_calendar(ticket)
         made = max(now - timedelta(days=days_ago), ticket.created_at + timedelta(hours=1))
         if not rules.is_working_moment(made, calendar):
             made = next_opening(made, calendar) + timedelta(minutes=rng.randint(15, 120))
-        if made >= now:
-            continue
         due = datetime.combine(
             (made + timedelta(days=due_in)).astimezone(ISRAEL).date(), time(12, 0), tzinfo=ISRAEL
         )
         placement = rules.place_due(due, made, calendar)
-        if placement.problem is not None:
+        if made >= now or placement.problem is not None:
             continue
         commitment = do_create_commitment(
             ticket,
@@ -382,10 +387,10 @@ def _by_hand(rng: random.Random, now: datetime, manager: User) -> None:
             created_by=manager,
             now=made,
         )
-        if commitment.due_at < now - timedelta(days=BROKEN_SHOWN_DAYS):
-            kept = commitment.due_at - timedelta(hours=2)
-            if not rules.is_working_moment(kept, calendar):
-                kept = commitment.due_at
+        kept = commitment.due_at - timedelta(hours=2)
+        if not rules.is_working_moment(kept, calendar) or kept <= made:
+            kept = commitment.due_at
+        if fate == "kept" and kept < now:
             do_keep(commitment, acting_user=manager, now=kept)
 
 

@@ -54,11 +54,14 @@ CSAT_COMMENTS = {
             "תודה! נפתר מהר ממה שציפיתי.",
             "תשובה מהירה ומקצועית, כמו תמיד.",
             "סוף סוף האתר מהיר. תודה לכל הצוות.",
+            "הטכנאי הגיע בזמן, עבד נקי והסביר מה עשה.",
+            "ענו לי תוך עשר דקות בשישי בבוקר. לא מובן מאליו.",
         ),
         4: (
             "טוב, רק לקח קצת זמן עד שמישהו חזר אליי.",
             "נפתר, אבל הייתי צריכה להזכיר פעם אחת.",
             "בסדר גמור. היה נחמד לקבל עדכון באמצע.",
+            "השירות טוב, רק חבל שצריך להסביר כל פעם מחדש מה ההגדרות אצלנו.",
         ),
         3: (
             "הבעיה נפתרה, אבל רק אחרי שלושה ימים.",
@@ -67,6 +70,7 @@ CSAT_COMMENTS = {
         2: (
             "לקח שבוע לפתור תקלה של חמש דקות. לא מקובל.",
             "הבטיחו לחזור אליי באותו יום ואף אחד לא חזר.",
+            "תיקנו את הדואר אבל עכשיו המדפסת לא עובדת. מישהו בכלל בדק?",
         ),
         1: (
             "האתר נפל שוב יום אחרי ש׳תיקנתם׳ אותו. אני שוקל לעבור לחברה אחרת.",
@@ -79,10 +83,12 @@ CSAT_COMMENTS = {
             "Excellent service, everything was explained patiently.",
             "Thank you! Fixed faster than I expected.",
             "Quick and professional, as always.",
+            "The technician was on time and explained what he'd changed.",
         ),
         4: (
             "Good, it just took a while for someone to get back to me.",
             "Sorted, though I had to chase once.",
+            "Good service; a short update halfway through would have helped.",
         ),
         3: (
             "The problem is fixed, but only after three days.",
@@ -91,6 +97,7 @@ CSAT_COMMENTS = {
         2: (
             "A week to fix a five-minute problem. Not acceptable.",
             "I was promised a call back the same day and nobody called.",
+            "Mail works again, but now the shared calendar doesn't. Did anyone test it?",
         ),
         1: (
             "The site went down again the day after you 'fixed' it. I'm looking at other providers.",
@@ -106,29 +113,38 @@ NPS_COMMENTS = {
             "כבר המלצתי עליכם לשני עסקים בשכונה. זמינים ואדיבים.",
             "חמש שנים איתכם ולא הצטערתי יום אחד.",
             "תמיד עונים, תמיד בגובה העיניים.",
+            "מאז שעברנו אליכם אני ישן בלילה — הגיבויים פשוט עובדים.",
+            "דנה ומיכל פשוט מעולות. ממליץ בחום.",
         ),
         "passive": (
             "בסך הכול טוב, אבל המחיר עלה השנה.",
             "השירות טוב, זמני התגובה בערבים פחות.",
+            "עושים את העבודה. לא יותר, לא פחות.",
+            "מרוצים, אבל היינו שמחים לפגישת סיכום פעם ברבעון.",
         ),
         "detractor": (
             "יותר מדי נפילות של האתר השנה. לא הייתי ממליץ כרגע.",
             "כל פעם נציג אחר ואף אחד לא מכיר את ההיסטוריה שלנו.",
             "הבטחות לא מקוימות. מחפשים ספק אחר.",
+            "המחיר עלה ב-20% והשירות נשאר אותו דבר.",
+            "לוקח יומיים לקבל תשובה על שאלה פשוטה.",
         ),
     },
     "en": {
         "promoter": (
             "I've already recommended you to two other shops on our street.",
             "Always there when we need you, and always kind.",
+            "Ruth sorted our whole office move in a weekend. Brilliant.",
         ),
         "passive": (
             "Good overall, but the price went up this year.",
             "Solid service; evenings are slower.",
+            "Does the job. A quarterly review meeting would be welcome.",
         ),
         "detractor": (
             "Too many outages this year. I wouldn't recommend you right now.",
             "A different person every time, and nobody knows our history.",
+            "Promises about dates are rarely kept.",
         ),
     },
 }
