@@ -38,7 +38,7 @@ from shomer.customers.models import (
     Tier,
 )
 from shomer.demo import content
-from shomer.demo.history import last_notification, quiet_notifications
+from shomer.demo.history import as_history
 from shomer.demo.loyalty import add_birthdays, add_unpaid, replay_collections
 from shomer.demo.promises import add_promises
 from shomer.demo.surveys import add_surveys
@@ -494,14 +494,12 @@ def _follow_ups(
     """Birthdays, a few unpaid invoices and their reminders, promises and half a year of
     surveys, through the apps' own services (each with a generator of its own, so that one
     changing leaves the others as they were)."""
-    first = last_notification()
-    with transaction.atomic():
+    with as_history(now):
         add_birthdays(random.Random(seed * 31 + 5), now)
         add_unpaid(random.Random(seed * 37 + 7), now, personas)
         replay_collections(now)
         promises = add_promises(random.Random(seed * 104_729 + 3), now, tickets)
         answers = add_surveys(random.Random(seed * 7_561 + 11), now, personas, customers)
-        quiet_notifications(first, now)
     return promises, answers
 
 

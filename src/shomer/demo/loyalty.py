@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from django.test.utils import override_settings
 
 from shomer.customers.models import Contact, CustomerStatus, Invoice, InvoiceStatus
-from shomer.demo.history import last_notification, quiet_notifications
+from shomer.demo.history import as_history
 from shomer.feedback import services as feedback
 from shomer.outreach import collections, touchpoints
 
@@ -100,12 +100,10 @@ def replay_collections(now: datetime) -> None:
 def plan(now: datetime) -> dict[str, int]:
     """What `shomer loyalty plan` plans at `now` (the beat then plans it hourly): NPS and exit
     surveys, touchpoints, payment reminders (how many of each were planned)."""
-    first = last_notification()
-    planned = {
-        "nps": feedback.do_plan_nps(now),
-        "exit": feedback.do_plan_exit(now),
-        "touchpoints": touchpoints.do_plan(now),
-        "collections": collections.do_plan(now)["planned"],
-    }
-    quiet_notifications(first, now)
-    return planned
+    with as_history(now):
+        return {
+            "nps": feedback.do_plan_nps(now),
+            "exit": feedback.do_plan_exit(now),
+            "touchpoints": touchpoints.do_plan(now),
+            "collections": collections.do_plan(now)["planned"],
+        }

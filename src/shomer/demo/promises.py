@@ -38,6 +38,7 @@ from shomer.commitments.services import (
     ticket_calendar,
 )
 from shomer.conversations.models import Direction, Message, Status, Ticket
+from shomer.conversations.services import SEARCH_TEXT_LIMIT
 from shomer.demo import content, texts
 from shomer.demo.history import last_notification
 from shomer.language.normalize import fold
@@ -59,11 +60,11 @@ LIVE = {"today": 1, "open": 6, "broken": 4, "offered": 2}
 # What became of a tracked promise past its due (cumulative shares; the rest broke).
 KEPT_ON_TIME, KEPT_LATE, CANCELLED = 0.55, 0.75, 0.8
 LIVE_STATUSES = (Status.NEW, Status.OPEN, Status.PENDING, Status.ON_HOLD)
-SEARCH_TEXT_LIMIT = 20_000
 
 
 def add_promises(rng: random.Random, now: datetime, tickets: int) -> int:
-    """Promises on the demo's tickets, through the commitments app; how many were tracked."""
+    """Promises on the demo's tickets, through the commitments app; how many the ledger
+    holds."""
     agents = {user.pk: user for user in User.objects.filter(username__in=PROMISE_AGENTS)}
     if not agents:
         return 0
@@ -135,7 +136,7 @@ def _history(rng: random.Random, now: datetime, agents: dict[int, User], limit: 
         rng.sample(candidates, min(limit, len(candidates))), key=lambda m: (m.created_at, m.pk)
     )
     for message in chosen:
-        owner = agents[message.author_id]  # type: ignore[index]
+        owner = agents[message.author_id]
         on_reply(message, now=message.created_at)
         commitment = _track_first(message, owner)
         # Later replies on the ticket keep its follow-ups when they came, as they did.
@@ -225,8 +226,8 @@ def _due_of(text: str, at: datetime, ticket: Ticket) -> datetime | None:
 
 
 def _wanted(target: str, now: datetime) -> Callable[[datetime], bool]:
-    """Whether a due suits `target`: broken within the days "My promises" shows them, or
-    open and due within the week."""
+    """Whether a due suits `target`: broken within the days "My promises" shows them, due
+    later today, or open and due within the week."""
     if target == "broken":
         earliest = now - timedelta(days=BROKEN_SHOWN_DAYS - 1)
         return lambda due: earliest < due < now - timedelta(hours=1)

@@ -26,7 +26,7 @@ from django.test.utils import override_settings
 from django.urls import reverse
 
 from shomer.complaints import services as complaints
-from shomer.complaints.models import Complaint
+from shomer.complaints.models import Complaint, Event
 from shomer.conversations.models import Direction, Message, Status, Ticket
 from shomer.demo import texts
 from shomer.demo.history import last_notification
@@ -259,6 +259,7 @@ def _complaints_as_history(rng: random.Random, now: datetime, first_notification
                 created_at=opened, updated_at=written, last_message_at=written
             )
             Complaint.objects.filter(ticket=ticket).update(created_at=opened)
+            Event.objects.filter(complaint__ticket=ticket).update(at=opened)
             continue
         _handled(rng, answer, ticket, written, now)
         Notification.objects.filter(
