@@ -46,7 +46,7 @@ class Demo:
 def demo(django_db_setup: None, django_db_blocker) -> Iterator[Demo]:  # type: ignore[no-untyped-def]
     with django_db_blocker.unblock(), transaction.atomic():
         now = timezone.now()
-        summary = generate(customers=60, tickets=400, seed=1, now=now)
+        summary = generate(customers=60, tickets=400, seed=1, now=now, follow_ups=True)
         do_recompute_all(now=now)
         planned = loyalty.plan(now)
         yield Demo(summary, now, planned)

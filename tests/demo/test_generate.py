@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import io
 import re
 from datetime import UTC, datetime
 from typing import Any
@@ -13,6 +14,7 @@ from shomer.conversations.models import Message, Ticket
 from shomer.demo.generate import generate
 from shomer.feedback.models import SurveyAnswer
 from shomer.language.detect import detect_language
+from shomer.outreach.models import Touchpoint
 from shomer.people.models import User
 
 NOW = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
@@ -50,7 +52,7 @@ def snapshot() -> list[Any]:
 def generated(seed: int) -> list[Any]:
     """What `generate` writes for `seed`, rolled back afterwards (nothing to delete by hand)."""
     with transaction.atomic():
-        generate(customers=6, tickets=40, seed=seed, now=NOW)
+        generate(customers=6, tickets=40, seed=seed, now=NOW, follow_ups=True)
         result = snapshot()
         transaction.set_rollback(True)
     return result
@@ -88,3 +90,17 @@ def test_demo_staff_can_log_in_with_the_demo_password(db, client):
         User.objects.filter(username__in=["dana", "yossi", "michal", "eli", "admin"]).count() == 5
     )
     assert client.login(username="dana", password="shomer-demo")
+
+
+def test_the_demo_command_makes_promises_answers_and_plans_touchpoints(db):
+    out = io.StringIO()
+
+    call_command(
+        "demo", customers=20, tickets=150, seed=2, no_progress=True, no_scores=True, stdout=out
+    )
+
+    promises, answers = Commitment.objects.count(), SurveyAnswer.objects.count()
+    touchpoints = Touchpoint.objects.count()
+    assert promises and answers and touchpoints
+    assert f"{promises} promises, {answers} survey answers." in out.getvalue()
+    assert f"{touchpoints} touchpoints" in out.getvalue()

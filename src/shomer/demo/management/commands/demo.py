@@ -39,7 +39,11 @@ class Command(BaseCommand):
             raise CommandError("tickets need customers: give --customers 1 or more")
         with tqdm(total=tickets, unit="ticket", disable=options["no_progress"], desc="demo") as bar:
             summary = generate(
-                customers=customers, tickets=tickets, seed=options["seed"], progress=bar.update
+                customers=customers,
+                tickets=tickets,
+                seed=options["seed"],
+                progress=bar.update,
+                follow_ups=True,
             )
         self.stdout.write(
             f"Demo data: {summary.staff} staff, {summary.customers} customers, "
