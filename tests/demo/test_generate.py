@@ -104,3 +104,19 @@ def test_the_demo_command_makes_promises_answers_and_plans_touchpoints(db):
     assert promises and answers and touchpoints
     assert f"{promises} promises, {answers} survey answers." in out.getvalue()
     assert f"{touchpoints} touchpoints" in out.getvalue()
+
+
+def test_every_demo_customer_has_a_score_history_for_its_chart(db, client):
+    from shomer.customers.models import Customer
+    from shomer.demo.management.commands.demo import HISTORY_WEEKS
+    from shomer.health.models import HealthSnapshot
+
+    call_command("demo", customers=8, tickets=40, seed=3, no_progress=True, stdout=io.StringIO())
+
+    customer = Customer.objects.order_by("pk").first()
+    days = HealthSnapshot.objects.filter(customer=customer).values_list("on", flat=True)
+    assert len(days) == HISTORY_WEEKS + 1  # weekly, and today
+    assert len(set(days)) == len(days)
+    client.login(username="yossi", password="shomer-demo")
+    page = client.get(f"/customers/{customer.pk}/").content.decode()
+    assert 'id="health-history"' in page

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.core.management import call_command
@@ -13,6 +14,8 @@ from shomer.demo import content, loyalty
 from shomer.demo.generate import generate
 
 MAX_TICKETS = 5_000_000
+# Weekly health snapshots before today, for the score history chart.
+HISTORY_WEEKS = 8
 
 
 class Command(BaseCommand):
@@ -76,4 +79,11 @@ class Command(BaseCommand):
             # Complaint records for the demo's complaint tickets, then their themes.
             call_command("complaints", "backfill")
             call_command("complaints", "themes")
+        # A score history, as the nightly job would have kept it: the signals are read as
+        # they were on each of the last weeks, so the customer page's chart has a line.
+        from shomer.health.services import do_recompute
+
+        now = timezone.now()
+        for weeks in range(HISTORY_WEEKS, 0, -1):
+            do_recompute(now=now - timedelta(weeks=weeks))
         call_command("health", "recompute")
