@@ -11,8 +11,8 @@ from playwright.sync_api import expect
 
 from shomer.commitments.models import Commitment, CommitmentSource, CommitmentState
 from shomer.sla.models import BusinessCalendar
-from tests.conftest import PASSWORD, make_ticket
-from tests.e2e.conftest import screenshot
+from tests.conftest import make_ticket
+from tests.e2e.conftest import log_in, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -34,14 +34,6 @@ def language_models_loaded() -> None:
     from shomer.analysis.services import analyzer
 
     analyzer()
-
-
-def log_in(page, username: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto("/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/inbox/")
 
 
 def test_a_promise_in_a_hebrew_reply_is_tracked_in_one_click_and_ends_kept(

@@ -12,8 +12,8 @@ from shomer.complaints.models import Complaint, Step
 from shomer.conversations.ingest import Inbound, ingest
 from shomer.conversations.models import Direction, Kind
 from shomer.demo import content
-from tests.conftest import PASSWORD, make_ticket
-from tests.e2e.conftest import screenshot
+from tests.conftest import make_ticket
+from tests.e2e.conftest import log_in, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -21,15 +21,6 @@ ABOUT_DANA = (
     "שוב אני כותבת. דנה דיברה אליי בזלזול בטלפון וניתקה לי באמצע. זו הפעם השלישית שאני "
     "פונה בעניין החיוב ואף אחד לא מטפל. נמאס לי, אני שוקלת לבטל את החוזה."
 )
-
-
-def log_in(page, username: str) -> None:  # type: ignore[no-untyped-def]
-    page.context.clear_cookies()
-    page.goto("/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/inbox/")
 
 
 def step_states(page) -> list[str]:  # type: ignore[no-untyped-def]

@@ -18,7 +18,7 @@ from shomer.health.models import CustomerScore
 from shomer.health.services import do_recompute_all
 from shomer.people.models import User
 from tests.conftest import PASSWORD, make_ticket
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import log_in, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 # plotly.min.js is 4.6 MB of JavaScript to parse before the chart draws: on a busy machine
@@ -26,14 +26,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 CHART = 30_000
 
 ABUSIVE = "אתם חבורה של חובבנים מטומטמים, אין לכם מושג מה אתם עושים"
-
-
-def log_in(page, username: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto("/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/inbox/")
 
 
 def book_of_business() -> tuple[Customer, Customer]:

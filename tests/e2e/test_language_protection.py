@@ -12,20 +12,12 @@ from playwright.sync_api import expect
 from shomer.conversations.ingest import Inbound, ingest
 from shomer.core.models import AuditEvent
 from shomer.protection.models import Incident
-from tests.conftest import PASSWORD, make_ticket
-from tests.e2e.conftest import screenshot
+from tests.conftest import make_ticket
+from tests.e2e.conftest import log_in, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 ABUSIVE = "יא מטומטם, אתה אידיוט חסר תועלת. תעביר אותי למנהל שלך עכשיו"
-
-
-def log_in(page, username: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto("/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/inbox/")
 
 
 def log_out(page) -> None:  # type: ignore[no-untyped-def]

@@ -21,18 +21,10 @@ from shomer.feedback import services as feedback
 from shomer.feedback.models import Survey, SurveyAnswer, SurveyKind
 from shomer.outreach import collections, touchpoints
 from shomer.outreach.models import CollectionReminder, SendStatus
-from tests.conftest import PASSWORD, make_ticket
-from tests.e2e.conftest import screenshot
+from tests.conftest import make_ticket
+from tests.e2e.conftest import log_in, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, username: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto("/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/inbox/")
 
 
 def sent_csat(contact: Contact, agent, subject: str) -> Survey:  # type: ignore[no-untyped-def]

@@ -13,8 +13,8 @@ from playwright.sync_api import expect
 from shomer.conversations.services import do_reply
 from shomer.people.models import Team
 from shomer.sla.models import SlaPolicy, SlaTimer
-from tests.conftest import PASSWORD, make_ticket
-from tests.e2e.conftest import screenshot
+from tests.conftest import make_ticket
+from tests.e2e.conftest import log_in, screenshot
 from tests.sla.conftest import Clock, at, install_clock, make_policies, put_on_office
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -33,14 +33,6 @@ def policies(db: None) -> dict[str, SlaPolicy]:
 @pytest.fixture
 def support_on_office(support: Team) -> Team:
     return put_on_office(support)
-
-
-def log_in(page, username: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto("/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/inbox/")
 
 
 def log_out(page) -> None:  # type: ignore[no-untyped-def]

@@ -16,8 +16,8 @@ from playwright.sync_api import expect
 from shomer.commitments.models import Commitment, CommitmentState
 from shomer.conversations.models import Channel, Kind, Ticket
 from shomer.customers.models import Contact
-from tests.conftest import PASSWORD, make_ticket
-from tests.e2e.conftest import screenshot
+from tests.conftest import make_ticket
+from tests.e2e.conftest import log_in, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -170,22 +170,16 @@ def test_the_widget_works_embedded_in_another_site(page, other_site):
     assert Ticket.objects.get().channel == Channel.WIDGET
 
 
-def log_in(page, username: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto("/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/inbox/")
-
-
 def test_an_agent_logs_a_call_with_a_callback_then_keeps_it(page, dana, support, noa):
     Contact.objects.filter(pk=noa.pk).update(phone="050-1234567")
     ticket = make_ticket(contact=noa, team=support, assignee=dana, subject="תיבת דואר למזכירה")
     log_in(page, "dana")
     page.get_by_role("link", name="שיחות").click()
     expect(page.get_by_role("heading", name="רישום שיחה")).to_be_visible()
+    # htmx binds the lookup once the page has loaded; typing before that sends nothing.
+    page.wait_for_load_state("load")
     page.get_by_label("מספר טלפון").fill("0501234567")
-    expect(page.get_by_test_id("caller-match")).to_contain_text("נועה לוי")
+    expect(page.get_by_test_id("caller-match")).to_contain_text("נועה לוי", timeout=10_000)
     page.get_by_label("משך (דקות)").fill("4")
     page.get_by_label("תוצאה").select_option("follow_up")
     page.get_by_label("סיכום").fill("נועה שואלת מתי תיבת הדואר תהיה מוכנה. הבטחתי לבדוק ולחזור.")

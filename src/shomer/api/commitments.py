@@ -20,6 +20,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from shomer.api.filters import InstantFilter
 from shomer.commitments import services
 from shomer.commitments.models import (
     Commitment,
@@ -117,8 +118,8 @@ class CommitmentFilter(django_filters.FilterSet):
     state = django_filters.MultipleChoiceFilter(choices=CommitmentState.choices)
     kind = django_filters.MultipleChoiceFilter(choices=CommitmentKind.choices)
     source = django_filters.MultipleChoiceFilter(choices=CommitmentSource.choices)
-    due_after = django_filters.IsoDateTimeFilter(field_name="due_at", lookup_expr="gte")
-    due_before = django_filters.IsoDateTimeFilter(field_name="due_at", lookup_expr="lt")
+    due_after = InstantFilter(field_name="due_at", lookup_expr="gte")
+    due_before = InstantFilter(field_name="due_at", lookup_expr="lt")
 
     class Meta:
         model = Commitment

@@ -25,6 +25,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from shomer.api.filters import InstantFilter
 from shomer.complaints import services, staff, theming
 from shomer.complaints.models import (
     Complaint,
@@ -185,7 +186,7 @@ class ComplaintFilter(django_filters.FilterSet):
     about_staff = django_filters.BooleanFilter(
         field_name="employees", lookup_expr="isnull", exclude=True, distinct=True
     )
-    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_after = InstantFilter(field_name="created_at", lookup_expr="gte")
 
     class Meta:
         model = Complaint

@@ -1,16 +1,39 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import UTC, datetime
 from typing import Any
 
 import django_filters
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+from django_filters.fields import IsoDateTimeField
 from django_filters.rest_framework import DjangoFilterBackend
 
 from shomer.conversations.models import Channel, Kind, Message, Priority, Status, Ticket
 from shomer.conversations.search import search_tickets
 from shomer.customers.models import Contact, Customer
+
+
+class InstantField(IsoDateTimeField):
+    """An ISO 8601 instant, compared in UTC: Python takes offsets up to ±23:59 and
+    PostgreSQL only up to ±15:59, so a far offset would otherwise fail in the database."""
+
+    def to_python(self, value: Any) -> datetime | None:
+        parsed: datetime | None = super().to_python(value)
+        if parsed is None or parsed.tzinfo is None:
+            return parsed
+        try:
+            return parsed.astimezone(UTC)
+        except OverflowError:  # 0001-01-01T00:00+05:00 is before year 1 in UTC
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+class InstantFilter(django_filters.IsoDateTimeFilter):
+    """The API's filter on a moment (`created_after=2026-11-22T09:00:00+02:00`)."""
+
+    field_class = InstantField
 
 
 class TicketFilter(django_filters.FilterSet):
@@ -20,9 +43,9 @@ class TicketFilter(django_filters.FilterSet):
     kind = django_filters.MultipleChoiceFilter(choices=Kind.choices)
     tag = django_filters.CharFilter(field_name="tags__name", label=_("tag"))
     q = django_filters.CharFilter(method="search", label=_("search"))
-    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
-    created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
-    updated_after = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    created_after = InstantFilter(field_name="created_at", lookup_expr="gte")
+    created_before = InstantFilter(field_name="created_at", lookup_expr="lt")
+    updated_after = InstantFilter(field_name="updated_at", lookup_expr="gte")
     unassigned = django_filters.BooleanFilter(field_name="assignee", lookup_expr="isnull")
 
     class Meta:

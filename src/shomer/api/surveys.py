@@ -7,6 +7,7 @@ from __future__ import annotations
 import django_filters
 from rest_framework import mixins, serializers, viewsets
 
+from shomer.api.filters import InstantFilter
 from shomer.feedback.models import Survey, SurveyAnswer
 
 
@@ -54,7 +55,7 @@ class SurveyAnswerSerializer(serializers.ModelSerializer[SurveyAnswer]):
 
 
 class SurveyFilter(django_filters.FilterSet):
-    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_after = InstantFilter(field_name="created_at", lookup_expr="gte")
 
     class Meta:
         model = Survey
@@ -62,8 +63,8 @@ class SurveyFilter(django_filters.FilterSet):
 
 
 class SurveyAnswerFilter(django_filters.FilterSet):
-    answered_after = django_filters.IsoDateTimeFilter(field_name="answered_at", lookup_expr="gte")
-    answered_before = django_filters.IsoDateTimeFilter(field_name="answered_at", lookup_expr="lt")
+    answered_after = InstantFilter(field_name="answered_at", lookup_expr="gte")
+    answered_before = InstantFilter(field_name="answered_at", lookup_expr="lt")
 
     class Meta:
         model = SurveyAnswer
