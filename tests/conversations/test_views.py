@@ -248,3 +248,23 @@ def test_only_post_changes_a_ticket(dana, dana_ticket):
 def test_assigning_to_someone_else_moves_it_out_of_my_queue(dana, michal, dana_ticket):
     do_assign(dana_ticket, michal, acting_user=dana)
     assert numbers(inbox(logged_in(dana))) == []
+
+
+def test_the_inbox_opens_where_each_role_works(dana, michal, yossi, eli, support, projects, noa):
+    dana_own = make_ticket(contact=noa, team=support, assignee=dana, subject="של דנה")
+    teams = make_ticket(contact=noa, team=support, subject="של הצוות")
+    elsewhere = make_ticket(contact=noa, team=projects, assignee=eli, subject="של צוות הפרויקטים")
+
+    def subjects(user):
+        page = logged_in(user).get(reverse("inbox"))
+        return {t.subject for t in page.context["page"].object_list}, page.context["queue"]
+
+    assert subjects(dana) == ({dana_own.subject}, "mine")  # an agent: their own tickets
+    assert subjects(michal) == ({dana_own.subject, teams.subject}, "team")  # a lead: the team's
+    assert subjects(yossi) == (  # a manager, rarely assigned anything: every ticket
+        {dana_own.subject, teams.subject, elsewhere.subject},
+        "all",
+    )
+    # The queue links still choose: a manager's own tickets are one click away.
+    page = logged_in(yossi).get(reverse("inbox"), {"queue": "mine"})
+    assert list(page.context["page"].object_list) == []

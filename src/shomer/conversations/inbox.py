@@ -9,7 +9,7 @@ from django.db.models import F, QuerySet
 from shomer.conversations.models import OPEN_STATUSES, Ticket
 from shomer.conversations.search import search_tickets
 from shomer.conversations.services import team_ids, visible_tickets
-from shomer.people.models import User
+from shomer.people.models import Role, User
 
 DEFAULT_SORT = "-updated_at"
 # Queues an agent works from sort by the SLA due (earliest first, no clock last).
@@ -19,6 +19,16 @@ SLA_FIRST_QUEUES = ("mine", "team")
 
 def default_sort(queue: str) -> str:
     return SLA_SORT if queue in SLA_FIRST_QUEUES else DEFAULT_SORT
+
+
+def default_queue(user: User) -> str:
+    """Where the inbox opens: an agent on their own tickets, a team lead on their teams',
+    a manager (who is rarely assigned tickets) on everything."""
+    if user.is_superuser or user.role in (Role.MANAGER, Role.ADMIN):
+        return "all"
+    if user.role == Role.TEAM_LEAD:
+        return "team"
+    return "mine"
 
 
 def inbox_tickets(user: User, filters: dict[str, Any]) -> QuerySet[Ticket]:

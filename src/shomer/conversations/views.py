@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from shomer.conversations import forms, services
-from shomer.conversations.inbox import inbox_tickets
+from shomer.conversations.inbox import default_queue, inbox_tickets
 from shomer.conversations.models import Ticket
 from shomer.conversations.sidebar import customer_panel
 from shomer.core.pagination import CappedCountPaginator as Paginator
@@ -20,12 +20,14 @@ PAGE_SIZE = 25
 
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
-    form = forms.InboxFilterForm(request.GET)
-    filters = form.cleaned_data if form.is_valid() else {}
+    data = request.GET.copy()
+    data["queue"] = data.get("queue") or default_queue(request.user)
+    form = forms.InboxFilterForm(data)
+    filters = form.cleaned_data if form.is_valid() else {"queue": data["queue"]}
     tickets = inbox_tickets(request.user, filters)
     page = Paginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
     services.attach_tag_names(page.object_list)  # the rows read `tag_names`
-    context = {"form": form, "page": page, "queue": filters.get("queue") or "mine"}
+    context = {"form": form, "page": page, "queue": filters.get("queue") or data["queue"]}
     template = "conversations/_ticket_list.html" if request.htmx else "conversations/inbox.html"
     return render(request, template, context)
 
