@@ -268,3 +268,22 @@ def test_the_inbox_opens_where_each_role_works(dana, michal, yossi, eli, support
     # The queue links still choose: a manager's own tickets are one click away.
     page = logged_in(yossi).get(reverse("inbox"), {"queue": "mine"})
     assert list(page.context["page"].object_list) == []
+
+
+def test_a_manager_sees_every_open_ticket_by_what_is_due_first(yossi, support, projects, noa):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    later = make_ticket(contact=noa, team=support, subject="later")
+    overdue = make_ticket(contact=noa, team=projects, subject="overdue")
+    no_clock = make_ticket(contact=noa, team=support, subject="no clock")
+    now = timezone.now()
+    Ticket.objects.filter(pk=later.pk).update(sla_due_at=now + timedelta(hours=5))
+    Ticket.objects.filter(pk=overdue.pk).update(sla_due_at=now - timedelta(hours=2))
+    Ticket.objects.filter(pk=no_clock.pk).update(sla_due_at=None)
+
+    page = logged_in(yossi).get(reverse("inbox"))
+
+    assert [t.subject for t in page.context["page"].object_list] == ["overdue", "later", "no clock"]
+    assert page.context["form"]["sort"].value() == "sla"

@@ -59,7 +59,7 @@ class InboxFilterForm(forms.Form):
 
     def __init__(self, data: Any = None, *args: Any, **kwargs: Any) -> None:
         if data is not None and not data.get("sort"):
-            # Show the queue's default order (SLA due first in "mine" and "team").
+            # Show the queue's default order (SLA due first but in "unassigned").
             from shomer.conversations.inbox import default_sort
 
             data = data.copy()

@@ -12,9 +12,10 @@ from shomer.conversations.services import team_ids, visible_tickets
 from shomer.people.models import Role, User
 
 DEFAULT_SORT = "-updated_at"
-# Queues an agent works from sort by the SLA due (earliest first, no clock last).
+# Queues people work from sort by the SLA due (earliest first, no clock last); the
+# unassigned queue is read newest first, to be shared out.
 SLA_SORT = "sla"
-SLA_FIRST_QUEUES = ("mine", "team")
+SLA_FIRST_QUEUES = ("mine", "team", "all")
 
 
 def default_sort(queue: str) -> str:

@@ -151,6 +151,10 @@ class Ticket(models.Model):
                 condition=OPEN_UNMERGED,
                 name="ticket_open_team_sla",
             ),
+            # A manager's "all open tickets, SLA due first".
+            models.Index(
+                fields=["sla_due_at", "id"], condition=OPEN_UNMERGED, name="ticket_open_sla"
+            ),
             # The default order of lists (the API): newest first from an index.
             models.Index(fields=["-updated_at", "-id"], name="ticket_updated"),
             models.Index(fields=["team", "status", "updated_at"]),
