@@ -6,7 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from shomer.language.analyze import Analysis, Analyzer
+from shomer.language.analyze import Analysis, Analyzer, Request
 
 SENT = datetime.fromisoformat("2025-11-23T10:30:00+02:00")
 CONTRACT = ["lang", "sentiment", "label", "abuse", "abusive", "urgency", "promises"]
@@ -119,3 +119,65 @@ def test_analyze_never_fails_on_arbitrary_text(analyzer: Analyzer, text: str, ro
     check_ranges(result)
     out = result.to_json(id="x")
     assert ("tone" in out) is (role == "agent")
+
+
+# Words the model knows (and some it does not), so batches exercise real feature rows.
+WORDS = [
+    "you",
+    "idiot",
+    "useless",
+    "thanks",
+    "great",
+    "urgent",
+    "down",
+    "now",
+    "invoice",
+    "refund",
+    "manager",
+    "please",
+    "אתה",
+    "אידיוט",
+    "תודה",
+    "רבה",
+    "מעולה",
+    "דחוף",
+    "לא",
+    "עובד",
+    "החשבונית",
+    "שירות",
+    "גרוע",
+    "אני",
+    "מבקש",
+    "עזרה",
+    "!!!",
+    "?",
+    "😡",
+    "🙂",
+]
+MESSAGE = st.one_of(
+    st.text(max_size=200),
+    st.lists(st.sampled_from(WORDS), max_size=40).map(" ".join),
+)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.lists(MESSAGE, max_size=12))
+def test_logits_of_a_batch_are_each_messages_own(analyzer: Analyzer, texts: list[str]) -> None:
+    model = analyzer.model
+    batch = model.logits_many([(text, None) for text in texts])
+    assert len(batch) == len(texts)
+    for text, logits in zip(texts, batch, strict=True):
+        assert logits == pytest.approx(model.logits(text), abs=1e-12, rel=0)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.lists(st.tuples(MESSAGE, st.sampled_from(["customer", "agent"])), max_size=8))
+def test_a_batch_reads_each_message_as_alone(
+    analyzer: Analyzer, messages: list[tuple[str, str]]
+) -> None:
+    batch = analyzer.analyze_many([Request(text, role, SENT) for text, role in messages])
+    assert batch == [analyzer.analyze(text, role, SENT) for text, role in messages]

@@ -23,7 +23,7 @@ from django.utils import timezone
 from shomer.analysis.models import URGENT_THRESHOLD, MessageAnalysis, TicketSignals
 from shomer.conversations.models import Direction, Message, Ticket
 from shomer.core.copy_insert import copy_insert
-from shomer.language.analyze import Analysis, Analyzer, default_analyzer
+from shomer.language.analyze import Analysis, Analyzer, Request, default_analyzer
 from shomer.language.promises import Promise, extract_promises
 from shomer.language.tone import Coaching, coach
 
@@ -73,6 +73,36 @@ def read_message(message: Message, customer_name: str | None = None) -> Analysis
     except Exception:  # the message is stored whatever happens here; backfill retries
         logger.exception("language analysis of message %s failed", message.pk)
         return None
+
+
+def read_messages(
+    messages: Sequence[Message], customer_names: Sequence[str | None]
+) -> list[Analysis | None]:
+    """`read_message` of each message, in order, the model scoring them in one batch. If
+    the batch fails, each message is read alone, so only a bad one loses its reading."""
+    readings: list[Analysis | None] = [None] * len(messages)
+    readable: list[int] = []
+    requests: list[Request] = []
+    for index, (message, name) in enumerate(zip(messages, customer_names, strict=True)):
+        role = ROLE.get(Direction(message.direction))
+        if role is not None:
+            readable.append(index)
+            requests.append(
+                Request(
+                    message.body_text,
+                    role,
+                    sent_at=message.created_at,
+                    tz=settings.TIME_ZONE,
+                    customer_name=name,
+                )
+            )
+    try:
+        analyses = analyzer().analyze_many(requests)
+    except Exception:
+        return [read_message(m, name) for m, name in zip(messages, customer_names, strict=True)]
+    for index, analysis in zip(readable, analyses, strict=True):
+        readings[index] = analysis
+    return readings
 
 
 def _row(message: Message, analysis: Analysis) -> MessageAnalysis:
@@ -127,12 +157,15 @@ def do_analyze_messages(
     each ticket's badges in one upsert from its latest customer message (`has_abuse`
     raised if any of them was shielded). Used by the bulk inbound pipeline
     (shomer.conversations.bulk). Precondition: the messages have no analysis yet."""
-    rows: list[tuple[Message, MessageAnalysis]] = []
-    for message in messages:
-        name = _customer_name(message.ticket) if message.direction == Direction.OUTBOUND else None
-        analysis = read_message(message, name)
-        if analysis is not None:
-            rows.append((message, _row(message, analysis)))
+    names = [
+        _customer_name(message.ticket) if message.direction == Direction.OUTBOUND else None
+        for message in messages
+    ]
+    rows = [
+        (message, _row(message, analysis))
+        for message, analysis in zip(messages, read_messages(messages, names), strict=True)
+        if analysis is not None
+    ]
     copy_insert([row for _message, row in rows])
     latest: dict[int, MessageAnalysis] = {}
     abused: set[int] = set()

@@ -9,6 +9,7 @@ scope), promise extraction (agent text) and the tone coach (agent text).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -68,6 +69,18 @@ class Analysis:
         return out
 
 
+@dataclass(frozen=True, slots=True)
+class Request:
+    """One message to analyse: `Analyzer.analyze`'s arguments."""
+
+    text: str
+    role: str = "customer"
+    sent_at: datetime | None = None
+    tz: str = "Asia/Jerusalem"
+    now: datetime | None = None
+    customer_name: str | None = None
+
+
 class Analyzer:
     """Holds a loaded model; `analyze` many messages with it."""
 
@@ -92,47 +105,67 @@ class Analyzer:
         now: datetime | None = None,
         customer_name: str | None = None,
     ) -> Analysis:
-        if not isinstance(text, str):
-            raise TypeError("text must be a string")
-        if role not in ROLES:
-            raise ValueError(f"role must be one of {', '.join(ROLES)}")
-        zone = ZoneInfo(tz)
-        moment = sent_at or now or datetime.now(UTC)
-        if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=zone)
-        head = text[:MAX_ANALYSED_CHARS]
-        lang = detect_language(head)
-        form = analysis_form(head)
-        if _HAS_WORD.search(form):
-            scores = self.model.score(head, form)
-        else:
-            # Only punctuation, spaces or marks: nothing to read, so nothing is claimed.
-            scores = Scores(0.0, 1.0, 0.0, 0.0, 0.0)
-        promises: tuple[Promise, ...] = ()
-        tone = None
-        if role == "agent":
-            promises = tuple(extract_promises(head, moment, zone))
-            tone = coach(head, customer_name, lang).scores
-        cues = len(lexicons.DISSATISFIED.findall(form))
-        dissatisfaction = min(
-            1.0,
-            DISSATISFIED_NEGATIVE_WEIGHT * scores.negative
-            + min(DISSATISFIED_CUE_CAP, DISSATISFIED_CUE_WEIGHT * cues),
-        )
-        return Analysis(
-            lang=lang,
-            sentiment=max(-1.0, min(1.0, scores.sentiment)),
-            label=scores.label,
-            abuse=scores.abuse,
-            abusive=scores.abuse >= ABUSE_THRESHOLD,
-            urgency=scores.urgency,
-            promises=promises,
-            tone=tone,
-            dissatisfaction=dissatisfaction if role == "customer" else 0.0,
-            knows_better=bool(lexicons.KNOW_BETTER.search(form)),
-            always_on=bool(lexicons.ALWAYS_ON.search(form)),
-            out_of_scope=bool(lexicons.OUT_OF_SCOPE.search(form)),
-        )
+        return self.analyze_many([Request(text, role, sent_at, tz, now, customer_name)])[0]
+
+    def analyze_many(self, requests: Sequence[Request]) -> list[Analysis]:
+        """`analyze` of each request, in order: the model scores the batch in one go."""
+        heads: list[str] = []
+        forms: list[str] = []
+        for request in requests:
+            if not isinstance(request.text, str):
+                raise TypeError("text must be a string")
+            if request.role not in ROLES:
+                raise ValueError(f"role must be one of {', '.join(ROLES)}")
+            head = request.text[:MAX_ANALYSED_CHARS]
+            heads.append(head)
+            forms.append(analysis_form(head))
+        # Only punctuation, spaces or marks: nothing to read, so nothing is claimed.
+        readable = [index for index, form in enumerate(forms) if _HAS_WORD.search(form)]
+        scores = [Scores(0.0, 1.0, 0.0, 0.0, 0.0)] * len(requests)
+        for index, reading in zip(
+            readable,
+            self.model.score_many([(heads[index], forms[index]) for index in readable]),
+            strict=True,
+        ):
+            scores[index] = reading
+        return [
+            _analysis(request, head, form, score)
+            for request, head, form, score in zip(requests, heads, forms, scores, strict=True)
+        ]
+
+
+def _analysis(request: Request, head: str, form: str, scores: Scores) -> Analysis:
+    """Everything but the model: language, promises, tone and the lexicon analysers."""
+    zone = ZoneInfo(request.tz)
+    moment = request.sent_at or request.now or datetime.now(UTC)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=zone)
+    lang = detect_language(head)
+    promises: tuple[Promise, ...] = ()
+    tone = None
+    if request.role == "agent":
+        promises = tuple(extract_promises(head, moment, zone))
+        tone = coach(head, request.customer_name, lang).scores
+    cues = len(lexicons.DISSATISFIED.findall(form))
+    dissatisfaction = min(
+        1.0,
+        DISSATISFIED_NEGATIVE_WEIGHT * scores.negative
+        + min(DISSATISFIED_CUE_CAP, DISSATISFIED_CUE_WEIGHT * cues),
+    )
+    return Analysis(
+        lang=lang,
+        sentiment=max(-1.0, min(1.0, scores.sentiment)),
+        label=scores.label,
+        abuse=scores.abuse,
+        abusive=scores.abuse >= ABUSE_THRESHOLD,
+        urgency=scores.urgency,
+        promises=promises,
+        tone=tone,
+        dissatisfaction=dissatisfaction if request.role == "customer" else 0.0,
+        knows_better=bool(lexicons.KNOW_BETTER.search(form)),
+        always_on=bool(lexicons.ALWAYS_ON.search(form)),
+        out_of_scope=bool(lexicons.OUT_OF_SCOPE.search(form)),
+    )
 
 
 _DEFAULT: dict[Path | None, Analyzer] = {}

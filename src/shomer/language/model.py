@@ -95,19 +95,41 @@ class LinearModel:
             total += self.sparse[rows].sum(axis=0, dtype=np.float64) / math.sqrt(len(unique))
         return total.tolist()  # type: ignore[no-any-return]
 
+    def logits_many(self, items: Sequence[tuple[str, str | None]]) -> list[list[float]]:
+        """`logits` of many (text, form) pairs: the numpy work once for the batch, not per
+        message (it was a fifth of the analysis time of a short e-mail)."""
+        get = self.index.get
+        rows: list[int] = []
+        starts: list[int] = []
+        counts: list[int] = []
+        lexicons: list[list[float]] = []
+        for text, form in items:
+            features, lexicon = extract(text, form)
+            unique = set(features)
+            starts.append(len(rows))
+            rows.extend(row for row in map(get, unique) if row is not None)
+            counts.append(len(unique))
+            lexicons.append(lexicon)
+        if not lexicons:
+            return []
+        total = self._bias64 + np.asarray(lexicons, dtype=np.float64) @ self._lexical64
+        if rows:
+            # Each message's rows summed (as `logits` does), then divided by sqrt(count).
+            # `reduceat` gives an empty segment the row at its start, so those are skipped.
+            present = np.flatnonzero(np.diff([*starts, len(rows)]))
+            sums = np.add.reduceat(
+                self.sparse[rows].astype(np.float64), np.asarray(starts)[present], axis=0
+            )
+            total[present] += sums / np.sqrt(np.asarray(counts, dtype=np.float64)[present, None])
+        return total.tolist()  # type: ignore[no-any-return]
+
     def score(self, text: str, form: str | None = None) -> Scores:
         """Model outputs for `text` (`form`: its analysis form, if already computed)."""
-        logits = self.logits(text, form)
-        top = max(logits[:3])
-        exps = [math.exp(v - top) for v in logits[:3]]
-        total = sum(exps)
-        return Scores(
-            exps[0] / total,
-            exps[1] / total,
-            exps[2] / total,
-            _sigmoid(logits[3]),
-            _sigmoid(logits[4]),
-        )
+        return _scores(self.logits(text, form))
+
+    def score_many(self, items: Sequence[tuple[str, str | None]]) -> list[Scores]:
+        """`score` of many (text, form) pairs, in order."""
+        return [_scores(logits) for logits in self.logits_many(items)]
 
     def save(self, path: Path) -> None:
         """Write atomically, so a reader never sees half a model."""
@@ -133,6 +155,20 @@ class LinearModel:
                 data["lexical"].astype(np.float32),
                 data["bias"].astype(np.float32),
             )
+
+
+def _scores(logits: list[float]) -> Scores:
+    """Softmax over the three sentiment logits, sigmoids for abuse and urgency."""
+    top = max(logits[:3])
+    exps = [math.exp(v - top) for v in logits[:3]]
+    total = sum(exps)
+    return Scores(
+        exps[0] / total,
+        exps[1] / total,
+        exps[2] / total,
+        _sigmoid(logits[3]),
+        _sigmoid(logits[4]),
+    )
 
 
 def _sigmoid(value: float) -> float:
