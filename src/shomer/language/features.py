@@ -99,6 +99,8 @@ _POSSESSIVES = frozenset({"שלך", "שלכמ", "שלכנ", "שלכ"})
 _TOKEN = re.compile(r"[^\W\d_]+|\d+|[!?]", re.UNICODE)
 # Character n-grams are taken from the first words only: enough signal, bounded cost.
 _MAX_CHAR_WORDS = 60
+# Words whose character n-grams are kept (about a kilobyte each): a mailbox's vocabulary.
+_CHAR_NGRAM_CACHE = 20_000
 
 
 _INSULT, _PROFANITY, _POSITIVE, _NEGATIVE, _SECOND, _STAFF, _NEGATOR = (1, 2, 4, 8, 16, 32, 64)
@@ -278,9 +280,17 @@ def extract(text: str, form: str | None = None) -> tuple[list[str], list[float]]
             negate -= 1
     features.append("b:" + previous + "_</s>")
     for token in tokens[:_MAX_CHAR_WORDS]:
-        padded = " " + token + " "
-        length = len(padded)
-        features.extend([padded[i : i + 2] for i in range(length - 1)])
-        features.extend([padded[i : i + 3] for i in range(length - 2)])
-        features.extend([padded[i : i + 4] for i in range(length - 3)])
+        features.extend(_char_ngrams(token))
     return features, _lexicon_vector(text, form)
+
+
+@lru_cache(maxsize=_CHAR_NGRAM_CACHE)
+def _char_ngrams(token: str) -> tuple[str, ...]:
+    """A word's character 2-, 3- and 4-grams, a space marking each end. Cached: mail
+    repeats its words, and a cached string keeps its hash for the model's look-ups."""
+    padded = " " + token + " "
+    return tuple(
+        padded[start : start + size]
+        for size in (2, 3, 4)
+        for start in range(len(padded) - size + 1)
+    )
