@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+import re
+import unicodedata
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from shomer.language import normalize
 from shomer.language.normalize import (
     MAX_ANALYSED_CHARS,
     analysis_form,
@@ -112,3 +116,38 @@ def test_word_spans_are_inside_the_text(text: str) -> None:
 def test_analysis_form_never_grows_past_the_cap_by_much(text: str) -> None:
     # Emoji become words, so the form may grow, but it is built from a capped head.
     assert len(analysis_form(text * 50)) <= MAX_ANALYSED_CHARS * 12
+
+
+# The forms as they were computed before the fast paths (translate on every text, regex
+# white space): the analysers' readings depend on them character for character.
+def fold_reference(text: str) -> str:
+    text = unicodedata.normalize("NFC", text)
+    text = strip_marks(text).translate(normalize._QUOTES).casefold()
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def analysis_form_reference(text: str) -> str:
+    text = normalize._INVISIBLE.sub("", text[: normalize.MAX_ANALYSED_CHARS])
+    text = fold_reference(text).translate(normalize._EMOJI_TABLE)
+    text = normalize._OTHER_EMOJI.sub(" emoji ", text)
+    text = squeeze(text.translate(normalize.FINALS))
+    return re.sub(r"\s+", " ", text).strip()
+
+
+TRICKY = st.text(
+    st.sampled_from(
+        [
+            *"abc ABC אבגךםןףץ\u05f3\u05f4\u2019\u201c\u05be\u05b0\u200f\u200b",
+            *"😡🙂⭐☹🤖",
+            *"\t\n\x0b\x1c\x85\xa0\u2028\u3000",
+        ]
+    ),
+    max_size=60,
+)
+
+
+@given(st.text() | TRICKY)
+def test_fold_and_analysis_form_are_unchanged_by_the_fast_paths(text: str) -> None:
+    assert fold(text) == fold_reference(text)
+    assert analysis_form(text) == analysis_form_reference(text)
+    assert unfinal(text) == text.translate(normalize.FINALS)
