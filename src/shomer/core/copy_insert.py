@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Callable, Sequence
+from operator import attrgetter
 from typing import Any, TypeVar
 
 from django.db import connections, models
@@ -59,8 +60,6 @@ _PASS_THROUGH: dict[str, tuple[type, ...] | str] = {
     "BinaryField": (bytes,),
 }
 
-Getter = Callable[[models.Model], Any]
-
 
 def copy_insert(objs: Sequence[M], *, using: str = "default") -> list[M]:
     """Insert unsaved `objs` of one model, setting their primary keys; returns them."""
@@ -85,13 +84,13 @@ def copy_insert(objs: Sequence[M], *, using: str = "default") -> list[M]:
         for obj, key in zip(missing, keys, strict=True):
             obj.pk = key
     fields = list(opts.concrete_fields)
-    getters = [_getter(field, connection) for field in fields]
+    rows = _Rows(fields, connection)
     quote = connection.ops.quote_name
     columns = ", ".join(quote(field.column) for field in fields)
     sql = f"COPY {quote(opts.db_table)} ({columns}) FROM STDIN"
     with connection.cursor() as cursor, cursor.copy(sql) as copy:
         for obj in objs:
-            copy.write_row([getter(obj) for getter in getters])
+            copy.write_row(rows.row(obj))
     for obj in objs:
         obj._state.adding = False
         obj._state.db = using
@@ -107,15 +106,86 @@ def _next_keys(connection: Any, table: str, column: str, count: int) -> list[int
         return sorted(row[0] for row in cursor.fetchall())
 
 
-def _getter(field: Field[Any, Any], connection: Any) -> Getter:
-    """How to read `field`'s database value off an instance, as `bulk_create` would."""
-    target = field.target_field if field.is_relation else field
-    fast = _PASS_THROUGH.get(target.get_internal_type())
-    attname = field.attname
-    pre_save = field.pre_save if type(field).pre_save is not Field.pre_save else None
+class _Rows:
+    """The database values of instances, as `bulk_create` would send them.
 
-    def prepared(obj: models.Model) -> Any:
-        value = pre_save(obj, True) if pre_save is not None else getattr(obj, attname)
+    A row is read in one `attrgetter` call; which of its values the columns take as they
+    are depends only on their types (and on datetimes being aware), so that is worked out
+    once per tuple of value types, and only the other values go through their field.
+    (Reading each value through its own function was a fifth of `copy_insert`'s time.)
+    """
+
+    def __init__(self, fields: list[Field[Any, Any]], connection: Any) -> None:
+        self.converters = [_converter(field, connection) for field in fields]
+        self.read = attrgetter(*(field.attname for field in fields))
+        self.single = len(fields) == 1
+        # Fields whose pre_save does more than read the attribute (files, auto_now).
+        self.pre_saves = [
+            (index, field.pre_save) for index, field in enumerate(fields) if _has_pre_save(field)
+        ]
+        self.passing = [_PASS_THROUGH.get(_target(field).get_internal_type()) for field in fields]
+        # Types of a row's values -> the columns whose values need their field.
+        self.plans: dict[tuple[type, ...], tuple[list[int], list[int]]] = {}
+
+    def row(self, obj: models.Model) -> list[Any]:
+        values = [self.read(obj)] if self.single else list(self.read(obj))
+        for index, pre_save in self.pre_saves:
+            values[index] = pre_save(obj, True)
+        types = tuple(map(type, values))
+        plan = self.plans.get(types)
+        if plan is None:
+            plan = self.plans[types] = self._plan(types)
+        convert, datetimes = plan
+        for index in datetimes:
+            if not _aware(values[index]):
+                convert = [*convert, index]
+        for index in convert:
+            values[index] = self.converters[index](values[index])
+        return values
+
+    def _plan(self, types: tuple[type, ...]) -> tuple[list[int], list[int]]:
+        """(the columns to convert, the datetime columns to convert if naive)."""
+        convert: list[int] = []
+        datetimes: list[int] = []
+        for index, (kind, fast) in enumerate(zip(types, self.passing, strict=True)):
+            if kind is type(None):
+                continue
+            if fast is _TEXT:
+                if not issubclass(kind, str):
+                    convert.append(index)
+            elif fast is None or kind not in fast:
+                convert.append(index)
+            elif kind is dt.datetime:
+                datetimes.append(index)
+        return convert, datetimes
+
+
+def _target(field: Field[Any, Any]) -> Field[Any, Any]:
+    return field.target_field if field.is_relation else field
+
+
+# pre_save of the date and time fields only reads the attribute unless they set the clock.
+_CLOCK_PRE_SAVES = (
+    models.DateField.pre_save,
+    models.DateTimeField.pre_save,
+    models.TimeField.pre_save,
+)
+
+
+def _has_pre_save(field: Field[Any, Any]) -> bool:
+    method = type(field).pre_save
+    if method is Field.pre_save:
+        return False
+    if method in _CLOCK_PRE_SAVES:
+        return bool(field.auto_now or field.auto_now_add)  # type: ignore[attr-defined]
+    return True
+
+
+def _converter(field: Field[Any, Any], connection: Any) -> Callable[[Any], Any]:
+    """How to turn `field`'s value into its database value, as `bulk_create` would."""
+    fast = _PASS_THROUGH.get(_target(field).get_internal_type())
+
+    def convert(value: Any) -> Any:
         if value is None:
             return None
         if fast is _TEXT:
@@ -125,7 +195,7 @@ def _getter(field: Field[Any, Any], connection: Any) -> Getter:
             return value
         return field.get_db_prep_save(value, connection)
 
-    return prepared
+    return convert
 
 
 def _aware(value: Any) -> bool:
