@@ -177,7 +177,7 @@ def _has_pre_save(field: Field[Any, Any]) -> bool:
     if method is Field.pre_save:
         return False
     if method in _CLOCK_PRE_SAVES:
-        return bool(field.auto_now or field.auto_now_add)  # type: ignore[attr-defined]
+        return bool(field.auto_now or field.auto_now_add)
     return True
 
 
