@@ -42,8 +42,10 @@ def ingest_files(raws: list[tuple[str, bytes]]) -> tuple[float, Counter[str]]:
     """Seconds to ingest every message (in batches, as the poller and the import do), and
     how many ended in each pipeline status."""
     from shomer.channels.inbound_email import ingest_email, ingest_emails
+    from shomer.core.warm import warm_process
 
     ingest_email(WARM_UP, source="warm-up")
+    warm_process()  # as `shomer mail` and the worker start (shomer.core.warm)
     statuses: Counter[str] = Counter()
     with timer() as elapsed:
         for result in ingest_emails((raw, name) for name, raw in raws):

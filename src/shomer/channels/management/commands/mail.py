@@ -59,6 +59,10 @@ class Command(BaseCommand):
         server.add_argument("--lmtp", action="store_true", help="speak LMTP instead of SMTP")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if not options.get("dry_run"):
+            from shomer.core.warm import warm_process
+
+            warm_process()  # every action here reads many messages in one process
         if options["action"] == "import":
             sources = iter_sources(options["paths"])
             if options["dry_run"]:
