@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 from unittest.mock import patch
 
+import pytest
 from django.db import connection
 from django.utils.functional import lazystr
 from hypothesis import given
@@ -52,6 +53,8 @@ def comparable(row: list[Any]) -> list[Any]:
         max_size=12,
     )
 )
+# A naive datetime goes through its field, which makes it aware and warns, as bulk_create's.
+@pytest.mark.filterwarnings("ignore:DateTimeField .* received a naive datetime")
 def test_rows_hold_what_bulk_create_would_send(values: list[tuple[Any, ...]]) -> None:
     ticket = Ticket(pk=7, subject="x", created_at=AWARE, updated_at=AWARE)
     messages = [
