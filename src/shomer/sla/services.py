@@ -133,16 +133,35 @@ def ticket_facts(ticket: Ticket) -> dict[str, str]:
 # --- timers -----------------------------------------------------------------------------------
 
 
-def _apply_schedule(timer: SlaTimer, calendar: Calendar, now: dt.datetime) -> None:
-    """Set a running timer's warn/due/manager instants and the scan's next step."""
-    planned = rules.schedule(
+# Schedules already computed in one batch, by (calendar, start, budget, percents).
+ScheduleMemo = dict[tuple[int, dt.datetime, int, int, int, int], rules.Schedule]
+
+
+def _apply_schedule(
+    timer: SlaTimer, calendar: Calendar, now: dt.datetime, memo: ScheduleMemo | None = None
+) -> None:
+    """Set a running timer's warn/due/manager instants and the scan's next step. `memo`:
+    a batch's timers starting at one instant share their schedules (the rules are pure)."""
+    key = (
+        id(calendar),
         timer.resumed_at,
-        minutes=timer.minutes,
-        used_seconds=timer.used_seconds,
-        warning_percent=timer.warning_percent,
-        escalate_percent=timer.escalate_percent,
-        calendar=calendar,
+        timer.minutes,
+        timer.used_seconds,
+        timer.warning_percent,
+        timer.escalate_percent,
     )
+    planned = memo.get(key) if memo is not None else None
+    if planned is None:
+        planned = rules.schedule(
+            timer.resumed_at,
+            minutes=timer.minutes,
+            used_seconds=timer.used_seconds,
+            warning_percent=timer.warning_percent,
+            escalate_percent=timer.escalate_percent,
+            calendar=calendar,
+        )
+        if memo is not None:
+            memo[key] = planned
     timer.warn_at, timer.due_at, timer.escalate_at = (
         planned.warn_at,
         planned.due_at,
@@ -155,7 +174,12 @@ def _apply_schedule(timer: SlaTimer, calendar: Calendar, now: dt.datetime) -> No
 
 
 def _new_timer(
-    ticket: Ticket, target: str, choice: rules.TargetChoice, now: dt.datetime, calendar: Calendar
+    ticket: Ticket,
+    target: str,
+    choice: rules.TargetChoice,
+    now: dt.datetime,
+    calendar: Calendar,
+    memo: ScheduleMemo | None = None,
 ) -> SlaTimer:
     timer = SlaTimer(
         ticket=ticket,
@@ -170,7 +194,7 @@ def _new_timer(
     if ticket.status == Status.PENDING:
         timer.state, timer.paused_at = TimerState.PAUSED, now
     else:
-        _apply_schedule(timer, calendar, now)
+        _apply_schedule(timer, calendar, now, memo)
     return timer
 
 
@@ -239,7 +263,9 @@ def plan_start_timers(tickets: Sequence[Ticket], *, now: dt.datetime) -> list[Sl
     policies = _policies()
     calendars, default = calendars_by_team()
     timers: list[SlaTimer] = []
-    # A batch's tickets share a handful of fact combinations: choose once per combination.
+    # A batch's tickets share a handful of fact combinations: choose once per combination;
+    # their clocks all start now, so their schedules repeat too.
+    memo: ScheduleMemo = {}
     chosen: dict[tuple[tuple[str, str], ...], dict[str, rules.TargetChoice]] = {}
     for ticket in tickets:
         facts = ticket_facts(ticket)
@@ -254,7 +280,7 @@ def plan_start_timers(tickets: Sequence[Ticket], *, now: dt.datetime) -> list[Sl
             targets.append(Target.NEXT_RESPONSE)
         calendar = calendars.get(ticket.team_id, default) if ticket.team_id else default
         started = [
-            _new_timer(ticket, target, choices[target], now, calendar)
+            _new_timer(ticket, target, choices[target], now, calendar, memo)
             for target in targets
             if target in choices
         ]
