@@ -259,6 +259,7 @@ def do_refresh_signals(ticket: Ticket) -> TicketSignals:
             created_at__gt=latest.message.created_at,
         ).exists()
     )
+    signals: TicketSignals
     signals, _created = TicketSignals.objects.update_or_create(
         ticket=ticket,
         defaults={
