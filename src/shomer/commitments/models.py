@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shomer.conversations.models import Message, Ticket
+from shomer.core.models import ManagerEdited
 from shomer.customers.models import Contact, Customer
 
 
@@ -252,7 +253,7 @@ class DetectedPromise(models.Model):
         return f"{self.text[:40]} #{self.pk}"
 
 
-class CommitmentSettings(models.Model):
+class CommitmentSettings(ManagerEdited):
     """The business's settings for promises (one row, edited by managers on
     /commitments/settings/)."""
 
@@ -263,15 +264,6 @@ class CommitmentSettings(models.Model):
             "On: every promise with a due time found in an agent's reply becomes a commitment "
             "when the reply is sent. Off: it is offered on the ticket for one-click tracking."
         ),
-    )
-    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("updated by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
     )
 
     class Meta:

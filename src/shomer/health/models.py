@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from shomer.core.models import ManagerEdited
 from shomer.customers.models import Customer
 
 
@@ -37,22 +38,13 @@ class ChurnSource(models.TextChoices):
     RULES = "rules", _("Health score (rules)")
 
 
-class HealthSettings(models.Model):
+class HealthSettings(ManagerEdited):
     """The business's weights and cost rates (one row). Empty values use the defaults in
     shomer.health.scoring and shomer.health.fit."""
 
     weights = models.JSONField(_("component weights"), default=dict, blank=True)
     cost_rates = models.JSONField(_("hourly cost by role"), default=dict, blank=True)
     currency = models.CharField(_("currency"), max_length=3, default="ILS")
-    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("updated by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
 
     class Meta:
         verbose_name = _("health settings")
@@ -163,7 +155,7 @@ class ModelState(models.Model):
         return self.key
 
 
-class Playbook(models.Model):
+class Playbook(ManagerEdited):
     """What works with a customer type, what to avoid, and which choices to offer, in both
     languages; shown on the ticket page. Seeded from shomer.health.playbooks."""
 
@@ -176,15 +168,6 @@ class Playbook(models.Model):
     works_en = models.TextField(_("what works (English)"))
     avoid_en = models.TextField(_("what to avoid (English)"))
     choices_en = models.TextField(_("choices to offer (English)"))
-    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("updated by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
 
     class Meta:
         verbose_name = _("playbook")

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from shomer.core.models import ManagerEdited
 from shomer.customers.models import Contact, Customer, Invoice
 
 
@@ -26,7 +27,7 @@ class TemplateKey(models.TextChoices):
     EXIT = "exit", _("Exit survey")
 
 
-class MessageTemplate(models.Model):
+class MessageTemplate(ManagerEdited):
     """The subject and text of one kind of mail in one language, with {variables}. Managers
     edit them; a key without a row uses the built-in text (shomer.outreach.defaults)."""
 
@@ -34,15 +35,6 @@ class MessageTemplate(models.Model):
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
     subject = models.CharField(_("subject"), max_length=200)
     body = models.TextField(_("text"))
-    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("updated by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
 
     class Meta:
         verbose_name = _("message template")
@@ -56,7 +48,7 @@ class MessageTemplate(models.Model):
         return f"{self.key} ({self.language})"
 
 
-class LoyaltySettings(models.Model):
+class LoyaltySettings(ManagerEdited):
     """Cadences of surveys and touchpoints (one row; managers edit it). The defaults are the
     named constants in shomer.outreach.services."""
 
@@ -82,15 +74,6 @@ class LoyaltySettings(models.Model):
     )
     send_hour = models.PositiveSmallIntegerField(
         _("sending hour"), default=10, help_text=_("Local time (Asia/Jerusalem), 0-23.")
-    )
-    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("updated by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
     )
 
     class Meta:
