@@ -204,3 +204,12 @@ def test_every_text_gets_one_theme_or_none_and_themes_are_consistent(sample, min
     )
     # Deterministic.
     assert find_themes(sample, languages, min_size=min_size) == result
+
+
+def test_no_split_is_chosen_when_every_silhouette_says_the_groups_are_worse_than_none():
+    from shomer.complaints.themes import _smallest_good_split
+
+    assert _smallest_good_split([(-0.02, [0, 1, 0, 1]), (-0.10, [0, 1, 2, 0])]) is None
+    assert _smallest_good_split([]) is None
+    # Otherwise the smallest k close to the best wins (duplicates reward fine splits).
+    assert _smallest_good_split([(0.50, [0, 1]), (0.54, [0, 2]), (0.2, [1, 1])]) == [0, 1]

@@ -228,11 +228,20 @@ def _cluster(
             )
         )
         candidates.append((score, [int(label) for label in labels]))
-    if not candidates:
+    chosen = _smallest_good_split(candidates)
+    if chosen is None:
         return [0] * count
-    best = max(score for score, _labels in candidates)
-    chosen = next(labels for score, labels in candidates if score >= SILHOUETTE_SHARE * best)
     return _merge(features, weights, chosen)
+
+
+def _smallest_good_split(candidates: list[tuple[float, list[int]]]) -> list[int] | None:
+    """The labels of the smallest k within SILHOUETTE_SHARE of the best silhouette, or None
+    when no split beats none (no candidate, or the best silhouette is not above 0: points
+    sit nearer other groups than their own)."""
+    best = max((score for score, _labels in candidates), default=0.0)
+    if best <= 0:
+        return None
+    return next(labels for score, labels in candidates if score >= SILHOUETTE_SHARE * best)
 
 
 def _k_ceiling(count: int) -> int:
