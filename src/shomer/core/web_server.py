@@ -13,6 +13,9 @@ WEB_THREADS = 4
 # one of the worker's few threads until its request arrives. 75 s is what nginx and
 # browsers keep an idle connection for.
 KEEP_ALIVE_SECONDS = 75
+# On stop, requests in flight get this long; a browser's idle kept-alive connection must not
+# hold the server open (gunicorn's default is 30 s).
+GRACEFUL_STOP_SECONDS = 10
 
 
 def gunicorn_command(host: str, port: int, workers: int = WEB_WORKERS) -> list[str]:
@@ -30,6 +33,8 @@ def gunicorn_command(host: str, port: int, workers: int = WEB_WORKERS) -> list[s
         str(WEB_THREADS),
         "--keep-alive",
         str(KEEP_ALIVE_SECONDS),
+        "--graceful-timeout",
+        str(GRACEFUL_STOP_SECONDS),
         "--log-level",
         "warning",
     ]

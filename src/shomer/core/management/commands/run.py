@@ -24,6 +24,8 @@ from shomer.demo import content
 from shomer.people.models import User
 
 CHECK_EVERY_SECONDS = 0.5
+# How long the parts get to finish their work once asked to stop.
+STOP_SECONDS = 20
 
 
 class Command(BaseCommand):
@@ -104,11 +106,14 @@ class Command(BaseCommand):
             for process in processes:
                 if process.poll() is None:
                     process.terminate()
+            # One deadline for all: the parts stop side by side, not one after the other.
+            deadline = time.monotonic() + STOP_SECONDS
             for process in processes:
                 try:
-                    process.wait(timeout=15)
+                    process.wait(timeout=max(0.1, deadline - time.monotonic()))
                 except subprocess.TimeoutExpired:
                     process.kill()
+                    process.wait()
         failed = [p for p in processes if p.returncode not in (0, -signal.SIGTERM, None)]
         if failed and not stopping:
             raise CommandError("a part of Shomer stopped unexpectedly; see the messages above")
